@@ -4,6 +4,7 @@
 # ``_fit_context`` and the constraint classes are private in scikit-learn and
 # have moved between releases; importing them here keeps a move a one-file fix.
 from sklearn.base import _fit_context
+from sklearn.utils.validation import _check_sample_weight
 from sklearn.utils._param_validation import (
     HasMethods,
     Hidden,
@@ -12,4 +13,12 @@ from sklearn.utils._param_validation import (
     StrOptions,
 )
 
-__all__ = ["HasMethods", "Hidden", "Interval", "Options", "StrOptions", "_fit_context"]
+__all__ = [
+    "HasMethods",
+    "Hidden",
+    "Interval",
+    "Options",
+    "StrOptions",
+    "_check_sample_weight",
+    "_fit_context",
+]

@@ -303,3 +303,52 @@ def _tidy_object_labels(values):
         "A task column mixes label types (e.g. strings and numbers: "
         f"{sorted({type(v).__name__ for v in values})}); use one type per task."
     )
+
+
+def align_target_columns(y, task_names, n_samples):
+    """Pair score-time targets with the tasks seen in fit.
+
+    Parameters
+    ----------
+    y : array-like of shape (n_samples,) or (n_samples, n_tasks)
+        True targets. A DataFrame may hold a subset of the fitted tasks, matched
+        by column name; other inputs are matched by position and must hold all
+        tasks.
+    task_names : list of str
+        Names of the fitted tasks.
+    n_samples : int
+        Number of rows of X.
+
+    Returns
+    -------
+    columns : dict of str to (ndarray, ndarray)
+        For each task given, its raw label values and its labelled-row mask.
+    """
+    if y is None:
+        raise ValueError("Scoring requires y, but the target y is None.")
+    names, columns, _, is_frame, _ = _split_columns(y)
+    if len(columns[0]) != n_samples:
+        raise ValueError(
+            f"X and y have inconsistent numbers of rows: X has {n_samples} rows, "
+            f"y has {len(columns[0])}."
+        )
+    if is_frame:
+        unknown = [name for name in names if name not in task_names]
+        if unknown:
+            raise ValueError(
+                f"y has columns {unknown} that are not tasks seen in fit; the "
+                f"fitted tasks are {list(task_names)}."
+            )
+    elif len(columns) != len(task_names):
+        raise ValueError(
+            f"y has {len(columns)} task column(s) but the estimator was fitted on "
+            f"{len(task_names)} tasks {list(task_names)}; pass them in that order, "
+            "or as a DataFrame with named columns."
+        )
+    else:
+        names = list(task_names)
+    result = {}
+    for name, column in zip(names, columns):
+        column = np.asarray(column)
+        result[name] = (column, ~_is_missing(column))
+    return result

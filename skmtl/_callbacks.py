@@ -1,0 +1,44 @@
+"""skorch callbacks: per-task loss reporting and divergence detection."""
+# SPDX-License-Identifier: BSD-3-Clause
+
+import math
+
+import numpy as np
+from skorch.callbacks import Callback
+
+
+class TrainingDivergedError(ValueError):
+    """Raised when a task's training loss stops being finite."""
+
+
+class TaskLossReporter(Callback):
+    """Record each task's mean train and validation loss at each epoch's end.
+
+    The loss of a task is the sum of its weighted losses over all the batches
+    of the epoch divided by the sum of its weights, so rows without a label
+    for the task count for nothing, whatever the batch composition. The
+    values go to ``history`` as ``train_loss_<task>`` and
+    ``valid_loss_<task>``. A non-finite training loss stops training with a
+    `TrainingDivergedError` naming the task and the epoch.
+    """
+
+    def on_epoch_end(self, net, dataset_train=None, dataset_valid=None, **kwargs):
+        """Aggregate the batch records of the epoch that just ended."""
+        task_names = net.criterion_.task_names
+        epoch = net.history[-1]
+        for prefix in ("train", "valid"):
+            key = f"{prefix}_task_sums"
+            records = [batch[key] for batch in epoch["batches"] if key in batch]
+            if not records:
+                continue
+            loss_sums, weight_sums = np.asarray(records).sum(axis=0)
+            for name, loss_sum, weight_sum in zip(task_names, loss_sums, weight_sums):
+                value = loss_sum / weight_sum if weight_sum > 0 else math.nan
+                net.history.record(f"{prefix}_loss_{name}", float(value))
+                if prefix == "train" and weight_sum > 0 and not math.isfinite(value):
+                    raise TrainingDivergedError(
+                        f"The training loss of task {name!r} became {value} at "
+                        f"epoch {len(net.history)}: training diverged. Lower the "
+                        f"learning rate (lr={net.lr}), scale the features (see "
+                        "skmtl.preprocessing), or check the task's targets."
+                    )

@@ -1,0 +1,819 @@
+"""MultiTaskFineTuner: a shared trunk with one head per task, as an estimator."""
+# SPDX-License-Identifier: BSD-3-Clause
+
+import copy
+from numbers import Integral, Real
+
+import numpy as np
+import torch
+from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
+from sklearn.metrics import r2_score
+from sklearn.model_selection import ShuffleSplit, StratifiedShuffleSplit
+from sklearn.utils import check_random_state
+from sklearn.utils._available_if import available_if
+from sklearn.utils.validation import check_is_fitted, validate_data
+from skorch.callbacks import Callback, EarlyStopping, ProgressBar
+from skorch.helper import predefined_split
+from torch import nn
+
+from skmtl._losses import MultiTaskLoss
+from skmtl._network import ACTIVATIONS, MultiTaskNetwork, SharedTrunk, head_keys
+from skmtl._trainer import BatchIterator, MultiTaskNet, TaskDataset
+from skmtl.utils._sklearn_compat import (
+    HasMethods,
+    Interval,
+    StrOptions,
+    _check_sample_weight,
+    _fit_context,
+)
+from skmtl.utils._torch import as_float_tensor, resolve_device, seeded_torch
+from skmtl.utils._validation import align_target_columns, check_multitask_targets
+
+OPTIMIZERS = {
+    "adam": torch.optim.Adam,
+    "adamw": torch.optim.AdamW,
+    "sgd": torch.optim.SGD,
+    "rmsprop": torch.optim.RMSprop,
+    "adagrad": torch.optim.Adagrad,
+}
+
+# Rows per forward pass at predict time: large enough that per-call overhead
+# vanishes, small enough that activations of a wide trunk fit in memory.
+PREDICT_CHUNK_ROWS = 65536
+
+
+def _silent(*args, **kwargs):
+    """Sink that prints nothing (a module-level function pickles)."""
+
+
+def _has_classification_task(estimator):
+    """Whether ``predict_proba`` applies: before fit, or with a class task."""
+    if not hasattr(estimator, "task_types_"):
+        return True
+    if any(kind != "regression" for kind in estimator.task_types_.values()):
+        return True
+    raise AttributeError(
+        "predict_proba is not available: the estimator was fitted on regression "
+        "tasks only."
+    )
+
+
+def _check_finite_features(X, feature_names=None):
+    """Raise a ValueError naming the columns of X that hold NaN or infinity."""
+    finite = np.isfinite(X)
+    if finite.all():
+        return
+    bad = np.flatnonzero(~finite.all(axis=0))
+    names = [str(feature_names[j]) for j in bad] if feature_names is not None else []
+    described = names if names else bad.tolist()
+    raise ValueError(
+        f"Input X contains NaN or infinity in {len(bad)} column(s) "
+        f"{described[:10]}{' ...' if len(bad) > 10 else ''}. The network needs "
+        "finite inputs: impute or drop them first, for instance with "
+        "skmtl.preprocessing.TableCleaner in a Pipeline."
+    )
+
+
+class MultiTaskFineTuner(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
+    """Multi-task neural network: a shared trunk and one head per task.
+
+    One PyTorch network learns a representation shared by all tasks (the
+    trunk) and one head per task on top of it: softmax with cross-entropy for
+    multiclass tasks, sigmoid with binary cross-entropy for binary tasks and a
+    linear output with squared error for regression tasks (on standardized
+    targets; predictions come back in the original units). Training is done
+    by skorch.
+
+    Targets may mix task types. A missing label (NaN, None or ``pd.NA``) for a
+    task masks that task's loss for that row, so the data sets of different
+    tasks can be stacked into one table (see `merge_task_datasets`) and
+    trained together.
+
+    Read more in the :ref:`User Guide <quick_start>`.
+
+    Parameters
+    ----------
+    hidden_layer_sizes : tuple of int, default=(100,)
+        Width of each hidden layer of the default MLP trunk. The last one is
+        the width of the shared representation. Ignored when `trunk` is given.
+
+    activation : {'relu', 'tanh', 'logistic', 'gelu', 'elu', 'leaky_relu', \
+            'identity'}, default='relu'
+        Activation of the hidden layers of the default trunk.
+
+    dropout : float, default=0.0
+        Dropout probability after each hidden layer of the default trunk.
+
+    batch_norm : bool, default=False
+        Whether to batch-normalize the hidden layers of the default trunk.
+
+    trunk : torch.nn.Module or callable, default=None
+        A custom trunk. A module is copied at each fit and trained from its
+        current weights; any other callable (a module class, a
+        `functools.partial`) is called with the number of input features and
+        must return a module. The trunk maps a batch of shape
+        ``(batch, n_features)`` to representations, flattened to 2-D. When
+        None, an MLP is built from `hidden_layer_sizes`.
+
+    tasks : None, str, list of str or dict, default=None
+        Task types: ``'binary'``, ``'multiclass'``, ``'regression'`` or
+        ``'classification'``. A string applies to every task, a list gives one
+        type per column of `y`, a dict maps task names to types. Types not
+        given are inferred from the labelled values: strings and bools are
+        classes, integer-valued numbers with at most 20 distinct values are
+        classes, other numbers are regression targets.
+
+    task_weights : None, dict or array-like of shape (n_tasks,), default=None
+        Static weight of each task's loss, by task name (dict) or position;
+        unlisted tasks weigh 1. The total loss is the weighted mean of the task
+        losses.
+
+    optimizer : {'adam', 'adamw', 'sgd', 'rmsprop', 'adagrad'} or \
+            torch.optim.Optimizer subclass, default='adam'
+        Optimizer; options such as momentum go through `net_params`
+        (``{"optimizer__momentum": 0.9}``).
+
+    lr : float, default=1e-3
+        Learning rate.
+
+    weight_decay : float, default=0.0
+        L2 penalty (decoupled for AdamW) applied by the optimizer.
+
+    batch_size : int, default=256
+        Rows per mini-batch; capped at the number of training rows.
+
+    max_epochs : int, default=100
+        Maximum number of passes over the training data.
+
+    early_stopping : bool, default=False
+        Whether to hold out `validation_fraction` of the training rows
+        (stratified on a classification task where possible), stop when the
+        validation loss has not improved for `n_iter_no_change` epochs, and
+        restore the weights of the best epoch.
+
+    validation_fraction : float, default=0.1
+        Fraction of the training rows held out when `early_stopping` is True.
+
+    n_iter_no_change : int, default=10
+        Patience of early stopping, in epochs.
+
+    tol : float, default=1e-4
+        Relative improvement of the validation loss that counts as progress.
+
+    callbacks : list of skorch callbacks, default=None
+        Extra skorch callbacks (instances or ``(name, callback)`` pairs).
+        They are copied at each fit, so the parameter itself is never changed.
+
+    net_params : dict, default=None
+        Extra keyword arguments for the underlying skorch net, with skorch's
+        prefix routing (``optimizer__momentum``, ``iterator_train__...``).
+        They take precedence over the settings derived from the parameters
+        above.
+
+    device : str, default='cpu'
+        ``'cpu'``, ``'cuda'`` (or ``'cuda:<index>'``), or ``'auto'`` for CUDA
+        when available.
+
+    random_state : int, RandomState instance or None, default=None
+        Seeds weight initialization, shuffling, dropout and the validation
+        split. An int gives identical predictions at each fit. The caller's
+        global torch and numpy random states are left untouched.
+
+    verbose : int, default=0
+        0 is silent; 1 prints a line per epoch with each task's train and
+        validation loss; 2 adds a progress bar.
+
+    Attributes
+    ----------
+    task_names_ : ndarray of shape (n_tasks_,), dtype object
+        Task names: the DataFrame columns or Series name of `y`, else
+        ``task_0 ... task_{T-1}``.
+
+    task_types_ : dict of str to str
+        Type of each task: ``'binary'``, ``'multiclass'`` or ``'regression'``.
+
+    classes_ : ndarray or dict of str to ndarray
+        Class labels: an array when `y` was a single classification task,
+        else a dict keyed by the name of each classification task.
+
+    n_tasks_ : int
+        Number of tasks.
+
+    target_mean_, target_scale_ : dict of str to float
+        Mean and standard deviation used to standardize each regression task.
+
+    representation_size_ : int
+        Width of the shared representation returned by `transform`.
+
+    net_ : skorch.NeuralNet
+        The trained skorch net; its ``module_`` is a `MultiTaskNetwork` with
+        submodules ``trunk`` and ``heads``.
+
+    history_ : skorch.History
+        Per-epoch records: ``train_loss``, ``valid_loss`` and each task's
+        ``train_loss_<task>`` and ``valid_loss_<task>``.
+
+    n_epochs_ : int
+        Number of epochs run.
+
+    best_epoch_ : int
+        Epoch (1-based) whose weights the model holds: the one with the lowest
+        validation loss under early stopping, else the last one.
+
+    n_features_in_ : int
+        Number of features seen during :term:`fit`.
+
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of features seen during :term:`fit`. Defined only when `X`
+        has feature names that are all strings.
+
+    See Also
+    --------
+    FineTunerClassifier : The same model with scikit-learn's classifier face.
+    FineTunerRegressor : The same model with scikit-learn's regressor face.
+    merge_task_datasets : Stack several tasks' data sets into one table.
+    make_task_scorer : Scorer for one task, or several, for model selection.
+    sklearn.neural_network.MLPClassifier : A single-task MLP.
+
+    Notes
+    -----
+    Features are cast to float32. Regression targets are standardized with
+    their (sample-weighted) mean and standard deviation over labelled rows.
+    Each task's loss averages over the rows of a batch that carry a label for
+    it, so a task with few labels is not drowned by one with many.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skmtl import MultiTaskFineTuner
+    >>> rng = np.random.RandomState(0)
+    >>> X = rng.normal(size=(60, 4))
+    >>> y = np.column_stack([X[:, 0] > 0, X[:, 1] + X[:, 2]]).astype(float)
+    >>> y[::4, 0] = np.nan  # a quarter of the first task's labels are missing
+    >>> model = MultiTaskFineTuner(hidden_layer_sizes=(16,), max_epochs=5,
+    ...                            random_state=0).fit(X, y)
+    >>> model.task_types_
+    {'task_0': 'binary', 'task_1': 'regression'}
+    >>> model.predict(X[:2]).shape
+    (2, 2)
+    >>> model.transform(X[:2]).shape
+    (2, 16)
+    """
+
+    _parameter_constraints: dict = {
+        "hidden_layer_sizes": ["array-like"],
+        "activation": [StrOptions(set(ACTIVATIONS))],
+        "dropout": [Interval(Real, 0, 1, closed="left")],
+        "batch_norm": ["boolean"],
+        "trunk": [nn.Module, callable, None],
+        "tasks": [str, list, tuple, dict, None],
+        "task_weights": [dict, "array-like", None],
+        "optimizer": [StrOptions(set(OPTIMIZERS)), type],
+        "lr": [Interval(Real, 0, None, closed="neither")],
+        "weight_decay": [Interval(Real, 0, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "max_epochs": [Interval(Integral, 1, None, closed="left")],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "callbacks": [list, None],
+        "net_params": [dict, None],
+        "device": [str, torch.device],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+    }
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        activation="relu",
+        dropout=0.0,
+        batch_norm=False,
+        trunk=None,
+        tasks=None,
+        task_weights=None,
+        optimizer="adam",
+        lr=1e-3,
+        weight_decay=0.0,
+        batch_size=256,
+        max_epochs=100,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        tol=1e-4,
+        callbacks=None,
+        net_params=None,
+        device="cpu",
+        random_state=None,
+        verbose=0,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.dropout = dropout
+        self.batch_norm = batch_norm
+        self.trunk = trunk
+        self.tasks = tasks
+        self.task_weights = task_weights
+        self.optimizer = optimizer
+        self.lr = lr
+        self.weight_decay = weight_decay
+        self.batch_size = batch_size
+        self.max_epochs = max_epochs
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
+        self.callbacks = callbacks
+        self.net_params = net_params
+        self.device = device
+        self.random_state = random_state
+        self.verbose = verbose
+
+    # ------------------------------------------------------------------ fit
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None):
+        """Train the shared trunk and the task heads.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training features; must be finite.
+
+        y : array-like of shape (n_samples,) or (n_samples, n_tasks)
+            Targets, one column per task; NaN, None or ``pd.NA`` marks a
+            missing label. DataFrame columns name the tasks.
+
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-row weights applied to every task's loss.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        # A failed fit must not leave an earlier model claiming to be fitted.
+        self._clear_fitted_state()
+        X = validate_data(self, X, dtype=np.float32, ensure_all_finite=False)
+        _check_finite_features(X, getattr(self, "feature_names_in_", None))
+        targets = check_multitask_targets(
+            y, tasks=self._task_types_param(), n_samples=X.shape[0]
+        )
+        self._check_targets(targets)
+        sample_weight = _check_sample_weight(
+            sample_weight, X, dtype=np.float64, ensure_non_negative=True
+        )
+        task_weights = self._resolve_task_weights(targets.names)
+        encoded, means, scales = _standardize_regression(targets, sample_weight)
+
+        seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
+        device = resolve_device(self.device)
+        with seeded_torch(seed, device):
+            network = self._build_network(X, targets)
+            dataset = TaskDataset(
+                as_float_tensor(X, device),
+                torch.as_tensor(encoded, dtype=torch.float32, device=device),
+                torch.as_tensor(sample_weight, dtype=torch.float32, device=device),
+            )
+            train_split = None
+            if self.early_stopping:
+                train_idx, valid_idx = self._validation_split(targets, seed)
+                train_split = predefined_split(dataset.subset(valid_idx))
+                dataset = dataset.subset(train_idx)
+            net = self._build_net(network, targets, task_weights, train_split, device)
+            net.fit(dataset, y=None)
+        # The validation data would otherwise be pickled with the model.
+        net.train_split = None
+        net.module_.eval()
+
+        self.net_ = net
+        self.history_ = net.history
+        self.n_epochs_ = len(net.history)
+        self.best_epoch_ = _best_epoch(net.history, self.early_stopping)
+        self.task_names_ = np.asarray(targets.names, dtype=object)
+        self.task_types_ = dict(zip(targets.names, targets.types))
+        self.n_tasks_ = targets.n_tasks
+        self.target_mean_, self.target_scale_ = means, scales
+        self.representation_size_ = network.representation_size
+        self._targets_layout = (targets.is_1d, targets.is_frame, targets.columns)
+        self._task_classes = targets.classes
+        self.classes_ = self._format_classes(targets.classes)
+        return self
+
+    def _clear_fitted_state(self):
+        for name in [key for key in vars(self) if key.endswith("_")]:
+            if not name.startswith("__"):
+                delattr(self, name)
+
+    def _task_types_param(self):
+        """Task types to enforce; the classifier and regressor faces override."""
+        return self.tasks
+
+    def _check_targets(self, targets):
+        """Hook for subclasses to reject targets they cannot model."""
+
+    def _resolve_task_weights(self, names):
+        if self.task_weights is None:
+            return None
+        if isinstance(self.task_weights, dict):
+            unknown = sorted(set(map(str, self.task_weights)) - set(names))
+            if unknown:
+                raise ValueError(
+                    f"task_weights refers to unknown task(s) {unknown}; the tasks "
+                    f"are {names}."
+                )
+            weights = np.array([self.task_weights.get(name, 1.0) for name in names])
+        else:
+            weights = np.asarray(self.task_weights, dtype=np.float64).ravel()
+            if len(weights) != len(names):
+                raise ValueError(
+                    f"task_weights has {len(weights)} values but there are "
+                    f"{len(names)} tasks {names}; give one weight per task or a "
+                    "dict keyed by task name."
+                )
+        weights = weights.astype(np.float64)
+        if not np.all(np.isfinite(weights)) or (weights < 0).any() or weights.sum() <= 0:
+            raise ValueError(
+                f"task_weights must be finite, non-negative and not all zero; got "
+                f"{weights.tolist()}."
+            )
+        return weights.tolist()
+
+    def _build_trunk(self, n_features):
+        if self.trunk is None:
+            return SharedTrunk(
+                n_features,
+                tuple(self.hidden_layer_sizes),
+                self.activation,
+                self.dropout,
+                self.batch_norm,
+            )
+        if isinstance(self.trunk, nn.Module):
+            return copy.deepcopy(self.trunk)
+        trunk = self.trunk(n_features)
+        if not isinstance(trunk, nn.Module):
+            raise TypeError(
+                f"trunk must be a torch.nn.Module or a callable returning one; "
+                f"calling it returned {type(trunk).__name__}."
+            )
+        return trunk
+
+    def _build_network(self, X, targets):
+        trunk = self._build_trunk(X.shape[1])
+        probe = torch.from_numpy(np.ascontiguousarray(X[:2]))
+        was_training = trunk.training
+        trunk.eval()
+        try:
+            with torch.no_grad():
+                representation = trunk(probe).flatten(start_dim=1)
+        except Exception as exc:
+            raise ValueError(
+                f"The trunk failed on a batch of shape {tuple(probe.shape)}: {exc}. "
+                "A custom trunk must accept (batch, n_features) float32 input."
+            ) from exc
+        trunk.train(was_training)
+        head_sizes = {
+            key: len(targets.classes[name]) if kind == "multiclass" else 1
+            for key, name, kind in zip(
+                head_keys(targets.names), targets.names, targets.types
+            )
+        }
+        return MultiTaskNetwork(trunk, head_sizes, representation.shape[1])
+
+    def _validation_split(self, targets, seed):
+        n_samples = targets.encoded.shape[0]
+        n_valid = int(np.ceil(self.validation_fraction * n_samples))
+        if n_samples < 2 or n_valid >= n_samples:
+            raise ValueError(
+                f"early_stopping needs at least 2 rows and a validation set smaller "
+                f"than the training data; got n_samples={n_samples} and "
+                f"validation_fraction={self.validation_fraction}."
+            )
+        indices = np.arange(n_samples)
+        strata = _stratification_labels(targets)
+        if strata is not None:
+            splitter = StratifiedShuffleSplit(
+                n_splits=1, test_size=n_valid, random_state=seed
+            )
+            try:
+                return next(splitter.split(indices, strata))
+            except ValueError:
+                pass  # too few rows in some class to stratify: split at random
+        splitter = ShuffleSplit(n_splits=1, test_size=n_valid, random_state=seed)
+        return next(splitter.split(indices))
+
+    def _build_net(self, network, targets, task_weights, train_split, device):
+        optimizer = OPTIMIZERS.get(self.optimizer, self.optimizer)
+        callbacks = [copy.deepcopy(cb) for cb in self.callbacks or []]
+        for callback in callbacks:
+            entry = callback[1] if isinstance(callback, tuple) else callback
+            if not isinstance(entry, Callback):
+                raise TypeError(
+                    f"callbacks must hold skorch callbacks; got {type(entry).__name__}."
+                )
+        if self.early_stopping:
+            callbacks.append(
+                EarlyStopping(
+                    monitor="valid_loss",
+                    patience=self.n_iter_no_change,
+                    threshold=self.tol,
+                    load_best=True,
+                    sink=print if self.verbose else _silent,
+                )
+            )
+        if self.verbose >= 2:
+            callbacks.append(ProgressBar())
+        params = {
+            "module": network,
+            "criterion": MultiTaskLoss,
+            "criterion__task_types": targets.types,
+            "criterion__task_weights": task_weights,
+            "criterion__task_names": targets.names,
+            "optimizer": optimizer,
+            "lr": self.lr,
+            "optimizer__weight_decay": self.weight_decay,
+            "batch_size": self.batch_size,
+            "max_epochs": self.max_epochs,
+            "train_split": train_split,
+            "iterator_train": BatchIterator,
+            "iterator_train__shuffle": True,
+            "iterator_valid": BatchIterator,
+            "callbacks": callbacks,
+            "device": device,
+            "verbose": int(self.verbose),
+            **(copy.deepcopy(self.net_params) or {}),
+        }
+        return MultiTaskNet(**params)
+
+    # ------------------------------------------------------------- predict
+
+    def _forward(self, X):
+        """Return the raw outputs of each head for validated X, as ndarrays."""
+        module = self.net_.module_
+        module.eval()
+        device = self.net_.device
+        chunks = []
+        with torch.inference_mode():
+            for start in range(0, X.shape[0], PREDICT_CHUNK_ROWS):
+                batch = as_float_tensor(X[start : start + PREDICT_CHUNK_ROWS], device)
+                chunks.append([out.cpu().numpy() for out in module(batch)])
+        if len(chunks) == 1:
+            return chunks[0]
+        return [np.concatenate(parts) for parts in zip(*chunks)]
+
+    def _validate_X(self, X):
+        check_is_fitted(self)
+        X = validate_data(
+            self, X, dtype=np.float32, ensure_all_finite=False, reset=False
+        )
+        _check_finite_features(X, getattr(self, "feature_names_in_", None))
+        return X
+
+    def _decode(self, name, output):
+        """Turn one head's raw output into predictions in the original labels."""
+        kind = self.task_types_[name]
+        if kind == "regression":
+            return output[:, 0].astype(np.float64) * self.target_scale_[name] + (
+                self.target_mean_[name]
+            )
+        if kind == "binary":
+            index = (output[:, 0] > 0).astype(np.intp)
+        else:
+            index = output.argmax(axis=1)
+        return self._task_classes[name][index]
+
+    def _predict_tasks(self, X):
+        """Return a dict of per-task predictions for raw X."""
+        X = self._validate_X(X)
+        outputs = self._forward(X)
+        return {
+            name: self._decode(name, output)
+            for name, output in zip(self.task_names_, outputs)
+        }
+
+    def predict(self, X):
+        """Predict every task, in the labels and layout `y` had in fit.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Input features.
+
+        Returns
+        -------
+        y_pred : ndarray or DataFrame
+            1-D for a 1-D `y`, a DataFrame with the same columns for a
+            DataFrame `y`, else an ndarray of shape (n_samples, n_tasks).
+        """
+        predictions = self._predict_tasks(X)
+        is_1d, is_frame, columns = self._targets_layout
+        if is_1d:
+            return next(iter(predictions.values()))
+        if is_frame:
+            import pandas as pd
+
+            index = X.index if hasattr(X, "index") and hasattr(X, "columns") else None
+            frame = pd.DataFrame(predictions, index=index)
+            frame.columns = columns
+            return frame
+        values = list(predictions.values())
+        dtype = np.result_type(*[v.dtype for v in values])
+        if dtype.kind not in "biuf":
+            dtype = object
+        return np.column_stack([v.astype(dtype) for v in values])
+
+    @available_if(_has_classification_task)
+    def predict_proba(self, X):
+        """Predict class probabilities of each classification task.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Input features.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes) or dict
+            For a single classification task (1-D `y`), the probability of
+            each class in the order of `classes_`; otherwise a dict keyed by
+            the name of each classification task.
+        """
+        X = self._validate_X(X)
+        outputs = self._forward(X)
+        probabilities = {}
+        for name, output in zip(self.task_names_, outputs):
+            kind = self.task_types_[name]
+            if kind == "binary":
+                positive = torch.sigmoid(torch.from_numpy(output[:, 0])).numpy()
+                probabilities[name] = np.column_stack([1 - positive, positive])
+            elif kind == "multiclass":
+                probabilities[name] = torch.softmax(torch.from_numpy(output), 1).numpy()
+        probabilities = {k: v.astype(np.float64) for k, v in probabilities.items()}
+        return self._format_proba(probabilities)
+
+    def _format_proba(self, probabilities):
+        if self._targets_layout[0]:
+            return next(iter(probabilities.values()))
+        return probabilities
+
+    def _format_classes(self, classes):
+        if self._targets_layout[0] and classes:
+            return next(iter(classes.values()))
+        return dict(classes)
+
+    def transform(self, X):
+        """Return the shared representation of X.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Input features.
+
+        Returns
+        -------
+        X_shared : ndarray of shape (n_samples, representation_size_)
+            The trunk's output, as float32.
+        """
+        X = self._validate_X(X)
+        module = self.net_.module_
+        module.eval()
+        device = self.net_.device
+        chunks = []
+        with torch.inference_mode():
+            for start in range(0, X.shape[0], PREDICT_CHUNK_ROWS):
+                batch = as_float_tensor(X[start : start + PREDICT_CHUNK_ROWS], device)
+                chunks.append(module.represent(batch).cpu().numpy())
+        return np.concatenate(chunks)
+
+    @property
+    def _n_features_out(self):
+        return self.representation_size_
+
+    # -------------------------------------------------------------- score
+
+    def score_tasks(self, X, y, sample_weight=None):
+        """Score each task on its labelled rows.
+
+        Accuracy for classification tasks (a label never seen in fit counts as
+        wrong), R² for regression tasks.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Input features.
+
+        y : array-like of shape (n_samples,) or (n_samples, n_tasks)
+            True targets with NaN for missing labels; a DataFrame may hold a
+            subset of the tasks.
+
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-row weights.
+
+        Returns
+        -------
+        scores : dict of str to float
+            Score of each task that has labelled rows (at least two for a
+            regression task).
+        """
+        check_is_fitted(self)
+        predictions = self._predict_tasks(X)
+        n_samples = len(next(iter(predictions.values())))
+        columns = align_target_columns(y, list(self.task_names_), n_samples)
+        if sample_weight is not None:
+            sample_weight = _check_sample_weight(
+                sample_weight, np.empty((n_samples, 0)), dtype=np.float64
+            )
+        scores = {}
+        for name, (truth, labelled) in columns.items():
+            if not labelled.any():
+                continue
+            weights = None if sample_weight is None else sample_weight[labelled]
+            predicted = predictions[name][labelled]
+            truth = truth[labelled]
+            if self.task_types_[name] == "regression":
+                if labelled.sum() < 2:
+                    continue
+                scores[name] = float(
+                    r2_score(truth.astype(np.float64), predicted, sample_weight=weights)
+                )
+            else:
+                correct = np.asarray(predicted.astype(object) == truth.astype(object))
+                scores[name] = float(np.average(correct, weights=weights))
+        return scores
+
+    def score(self, X, y, sample_weight=None):
+        """Return the mean over tasks of accuracy or R² on labelled rows.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Input features.
+
+        y : array-like of shape (n_samples,) or (n_samples, n_tasks)
+            True targets with NaN for missing labels.
+
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-row weights.
+
+        Returns
+        -------
+        score : float
+            Mean of `score_tasks` over the tasks that could be scored.
+        """
+        scores = self.score_tasks(X, y, sample_weight=sample_weight)
+        if not scores:
+            raise ValueError(
+                "No task could be scored: y has no labelled row for any task (a "
+                "regression task needs at least two)."
+            )
+        return float(np.mean(list(scores.values())))
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.required = True
+        tags.target_tags.multi_output = True
+        tags.target_tags.single_output = True
+        tags.transformer_tags.preserves_dtype = ["float32"]
+        return tags
+
+
+def _standardize_regression(targets, sample_weight):
+    """Standardize regression columns; return the encoded matrix and the scales."""
+    encoded = targets.encoded.copy()
+    means, scales = {}, {}
+    for j, (name, kind) in enumerate(zip(targets.names, targets.types)):
+        if kind != "regression":
+            continue
+        labelled = targets.labelled[:, j]
+        values, weights = encoded[labelled, j], sample_weight[labelled]
+        if weights.sum() <= 0:
+            weights = np.ones_like(weights)
+        mean = np.average(values, weights=weights)
+        scale = np.sqrt(np.average((values - mean) ** 2, weights=weights))
+        # A constant target still trains: its head learns a zero output.
+        scale = scale if scale > 0 else 1.0
+        encoded[labelled, j] = (values - mean) / scale
+        means[name], scales[name] = float(mean), float(scale)
+    return encoded, means, scales
+
+
+def _stratification_labels(targets):
+    """Class indices of the most-labelled classification task (-1 = missing)."""
+    candidates = [
+        j for j, kind in enumerate(targets.types) if kind != "regression"
+    ]
+    if not candidates:
+        return None
+    j = max(candidates, key=lambda k: targets.labelled[:, k].sum())
+    return np.where(targets.labelled[:, j], targets.encoded[:, j], -1).astype(int)
+
+
+def _best_epoch(history, early_stopping):
+    if early_stopping:
+        flags = history[:, "valid_loss_best"]
+        best = [i for i, flag in enumerate(flags) if flag]
+        if best:
+            return best[-1] + 1
+    return len(history)
+

@@ -6,7 +6,11 @@ from numbers import Integral, Real
 
 import numpy as np
 import torch
-from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
+from sklearn.base import (
+    BaseEstimator,
+    ClassNamePrefixFeaturesOutMixin,
+    TransformerMixin,
+)
 from sklearn.metrics import r2_score
 from sklearn.model_selection import ShuffleSplit, StratifiedShuffleSplit
 from sklearn.utils import check_random_state
@@ -20,7 +24,6 @@ from skmtl._losses import MultiTaskLoss
 from skmtl._network import ACTIVATIONS, MultiTaskNetwork, SharedTrunk, head_keys
 from skmtl._trainer import BatchIterator, MultiTaskNet, TaskDataset
 from skmtl.utils._sklearn_compat import (
-    HasMethods,
     Interval,
     StrOptions,
     _check_sample_weight,
@@ -74,7 +77,9 @@ def _check_finite_features(X, feature_names=None):
     )
 
 
-class MultiTaskFineTuner(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
+class MultiTaskFineTuner(
+    ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
+):
     """Multi-task neural network: a shared trunk and one head per task.
 
     One PyTorch network learns a representation shared by all tasks (the
@@ -411,7 +416,7 @@ class MultiTaskFineTuner(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
         return self.tasks
 
     def _check_targets(self, targets):
-        """Hook for subclasses to reject targets they cannot model."""
+        """Reject targets the estimator cannot model (subclasses override)."""
 
     def _resolve_task_weights(self, names):
         if self.task_weights is None:
@@ -433,7 +438,11 @@ class MultiTaskFineTuner(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
                     "dict keyed by task name."
                 )
         weights = weights.astype(np.float64)
-        if not np.all(np.isfinite(weights)) or (weights < 0).any() or weights.sum() <= 0:
+        if (
+            not np.all(np.isfinite(weights))
+            or (weights < 0).any()
+            or weights.sum() <= 0
+        ):
             raise ValueError(
                 f"task_weights must be finite, non-negative and not all zero; got "
                 f"{weights.tolist()}."
@@ -574,8 +583,9 @@ class MultiTaskFineTuner(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
         """Turn one head's raw output into predictions in the original labels."""
         kind = self.task_types_[name]
         if kind == "regression":
-            return output[:, 0].astype(np.float64) * self.target_scale_[name] + (
-                self.target_mean_[name]
+            return (
+                output[:, 0].astype(np.float64) * self.target_scale_[name]
+                + (self.target_mean_[name])
             )
         if kind == "binary":
             index = (output[:, 0] > 0).astype(np.intp)
@@ -639,18 +649,23 @@ class MultiTaskFineTuner(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
             each class in the order of `classes_`; otherwise a dict keyed by
             the name of each classification task.
         """
+        return self._format_proba(self._predict_proba_tasks(X))
+
+    def _predict_proba_tasks(self, X):
+        """Return a dict of class probabilities per classification task."""
         X = self._validate_X(X)
         outputs = self._forward(X)
         probabilities = {}
         for name, output in zip(self.task_names_, outputs):
+            # float64 so that each row sums to one to scikit-learn's tolerance
+            logits = torch.from_numpy(output.astype(np.float64))
             kind = self.task_types_[name]
             if kind == "binary":
-                positive = torch.sigmoid(torch.from_numpy(output[:, 0])).numpy()
+                positive = torch.sigmoid(logits[:, 0]).numpy()
                 probabilities[name] = np.column_stack([1 - positive, positive])
             elif kind == "multiclass":
-                probabilities[name] = torch.softmax(torch.from_numpy(output), 1).numpy()
-        probabilities = {k: v.astype(np.float64) for k, v in probabilities.items()}
-        return self._format_proba(probabilities)
+                probabilities[name] = torch.softmax(logits, 1).numpy()
+        return probabilities
 
     def _format_proba(self, probabilities):
         if self._targets_layout[0]:
@@ -800,9 +815,7 @@ def _standardize_regression(targets, sample_weight):
 
 def _stratification_labels(targets):
     """Class indices of the most-labelled classification task (-1 = missing)."""
-    candidates = [
-        j for j, kind in enumerate(targets.types) if kind != "regression"
-    ]
+    candidates = [j for j, kind in enumerate(targets.types) if kind != "regression"]
     if not candidates:
         return None
     j = max(candidates, key=lambda k: targets.labelled[:, k].sum())
@@ -816,4 +829,3 @@ def _best_epoch(history, early_stopping):
         if best:
             return best[-1] + 1
     return len(history)
-

@@ -84,7 +84,10 @@ class MultiTaskNetwork(nn.Module):
         self.representation_size = representation_size
         self.trunk = trunk
         self.heads = nn.ModuleDict(
-            {key: nn.Linear(representation_size, size) for key, size in head_sizes.items()}
+            {
+                key: nn.Linear(representation_size, size)
+                for key, size in head_sizes.items()
+            }
         )
 
     def represent(self, X: torch.Tensor) -> torch.Tensor:

@@ -4,7 +4,6 @@
 # ``_fit_context`` and the constraint classes are private in scikit-learn and
 # have moved between releases; importing them here keeps a move a one-file fix.
 from sklearn.base import _fit_context
-from sklearn.utils.validation import _check_sample_weight
 from sklearn.utils._param_validation import (
     HasMethods,
     Hidden,
@@ -12,6 +11,7 @@ from sklearn.utils._param_validation import (
     Options,
     StrOptions,
 )
+from sklearn.utils.validation import _check_sample_weight
 
 __all__ = [
     "HasMethods",

@@ -69,7 +69,9 @@ def _is_missing(values):
     try:
         import pandas as pd
     except ImportError:  # pragma: no cover - pandas is optional
-        return np.array([v is None or (isinstance(v, float) and v != v) for v in values])
+        return np.array(
+            [v is None or (isinstance(v, float) and v != v) for v in values]
+        )
     return np.asarray(pd.isna(values), dtype=bool)
 
 

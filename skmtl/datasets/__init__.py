@@ -9,6 +9,11 @@ from skmtl.datasets._base import (
     load_school,
     load_yeast,
 )
+from skmtl.datasets._samples_generator import (
+    make_multitask_classification,
+    make_multitask_mixed,
+    make_multitask_regression,
+)
 
 __all__ = [
     "load_adult",
@@ -17,4 +22,7 @@ __all__ = [
     "load_parkinsons",
     "load_school",
     "load_yeast",
+    "make_multitask_classification",
+    "make_multitask_mixed",
+    "make_multitask_regression",
 ]

@@ -28,7 +28,9 @@ class TaskLossReporter(Callback):
         epoch = net.history[-1]
         for prefix in ("train", "valid"):
             key = f"{prefix}_task_sums"
-            records = [batch[key] for batch in epoch["batches"] if key in batch]
+            # Popped once aggregated: kept per batch, they would dominate the
+            # size of the history (two floats per task per batch per epoch).
+            records = [batch.pop(key) for batch in epoch["batches"] if key in batch]
             if not records:
                 continue
             loss_sums, weight_sums = np.asarray(records).sum(axis=0)

@@ -360,6 +360,13 @@ class MultiTaskFineTuner(
         """
         # A failed fit must not leave an earlier model claiming to be fitted.
         self._clear_fitted_state()
+        try:
+            return self._fit(X, y, sample_weight)
+        except BaseException:
+            self._clear_fitted_state()
+            raise
+
+    def _fit(self, X, y, sample_weight):
         X = validate_data(self, X, dtype=np.float32, ensure_all_finite=False)
         _check_finite_features(X, getattr(self, "feature_names_in_", None))
         targets = check_multitask_targets(
@@ -392,7 +399,6 @@ class MultiTaskFineTuner(
         net.train_split = None
         net.module_.eval()
 
-        self.net_ = net
         self.history_ = net.history
         self.n_epochs_ = len(net.history)
         self.best_epoch_ = _best_epoch(net.history, self.early_stopping)
@@ -404,7 +410,12 @@ class MultiTaskFineTuner(
         self._targets_layout = (targets.is_1d, targets.is_frame, targets.columns)
         self._task_classes = targets.classes
         self.classes_ = self._format_classes(targets.classes)
+        # Set last: `__sklearn_is_fitted__` reads it.
+        self.net_ = net
         return self
+
+    def __sklearn_is_fitted__(self):
+        return hasattr(self, "net_")
 
     def _clear_fitted_state(self):
         for name in [key for key in vars(self) if key.endswith("_")]:

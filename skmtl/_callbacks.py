@@ -3,7 +3,6 @@
 
 import math
 
-import numpy as np
 from skorch.callbacks import Callback
 
 
@@ -22,18 +21,18 @@ class TaskLossReporter(Callback):
     `TrainingDivergedError` naming the task and the epoch.
     """
 
+    def on_epoch_begin(self, net, dataset_train=None, dataset_valid=None, **kwargs):
+        """Start new per-task sums for the epoch."""
+        net.task_loss_sums = {}
+
     def on_epoch_end(self, net, dataset_train=None, dataset_valid=None, **kwargs):
-        """Aggregate the batch records of the epoch that just ended."""
+        """Turn the epoch's per-task sums into per-task mean losses."""
         task_names = net.criterion_.task_names
-        epoch = net.history[-1]
         for prefix in ("train", "valid"):
-            key = f"{prefix}_task_sums"
-            # Popped once aggregated: kept per batch, they would dominate the
-            # size of the history (two floats per task per batch per epoch).
-            records = [batch.pop(key) for batch in epoch["batches"] if key in batch]
-            if not records:
+            sums = net.task_loss_sums.get(prefix)
+            if sums is None:
                 continue
-            loss_sums, weight_sums = np.asarray(records).sum(axis=0)
+            loss_sums, weight_sums = sums.cpu().numpy()
             for name, loss_sum, weight_sum in zip(task_names, loss_sums, weight_sums):
                 value = loss_sum / weight_sum if weight_sum > 0 else math.nan
                 net.history.record(f"{prefix}_loss_{name}", float(value))
@@ -44,3 +43,4 @@ class TaskLossReporter(Callback):
                         f"learning rate (lr={net.lr}), scale the features (see "
                         "skmtl.preprocessing), or check the task's targets."
                     )
+        net.task_loss_sums = None

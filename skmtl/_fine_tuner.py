@@ -373,6 +373,7 @@ class MultiTaskFineTuner(
             y, tasks=self._task_types_param(), n_samples=X.shape[0]
         )
         self._check_targets(targets)
+        weighted = sample_weight is not None
         sample_weight = _check_sample_weight(
             sample_weight, X, dtype=np.float64, ensure_non_negative=True
         )
@@ -386,7 +387,11 @@ class MultiTaskFineTuner(
             dataset = TaskDataset(
                 as_float_tensor(X, device),
                 torch.as_tensor(encoded, dtype=torch.float32, device=device),
-                torch.as_tensor(sample_weight, dtype=torch.float32, device=device),
+                # Unit weights are left out: they cost a gather and a product
+                # per batch for nothing.
+                torch.as_tensor(sample_weight, dtype=torch.float32, device=device)
+                if weighted
+                else None,
             )
             train_split = None
             if self.early_stopping:

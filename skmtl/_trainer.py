@@ -29,6 +29,13 @@ class TaskDataset(torch.utils.data.Dataset):
         return len(self.X)
 
     def __getitem__(self, index):
+        if isinstance(index, torch.Tensor):
+            # index_select is about twice as fast as advanced indexing here
+            X, Y, w = (
+                None if t is None else t.index_select(0, index)
+                for t in (self.X, self.Y, self.sample_weight)
+            )
+            return X, (Y, w)
         Y = None if self.Y is None else self.Y[index]
         w = None if self.sample_weight is None else self.sample_weight[index]
         return self.X[index], (Y, w)
@@ -77,9 +84,13 @@ class MultiTaskNet(NeuralNet):
     """skorch net whose targets are ``(Y, sample_weight)`` pairs.
 
     Only ``get_loss`` and ``get_dataset`` are overridden, as skorch's docs
-    advise; the training loop is skorch's own. Per-task loss sums are recorded
-    per batch, and `TaskLossReporter` turns them into per-epoch task losses.
+    advise; the training loop is skorch's own. ``get_loss`` adds each batch's
+    per-task loss and weight sums to ``task_loss_sums`` (tensors, so no
+    per-batch device sync), which `TaskLossReporter` resets at each epoch's
+    start and turns into per-epoch task losses at its end.
     """
+
+    task_loss_sums = None
 
     def get_dataset(self, X, y=None):
         """Return ``X`` if it is already a `TaskDataset`, else wrap it."""
@@ -94,10 +105,11 @@ class MultiTaskNet(NeuralNet):
         if sample_weight is not None:
             sample_weight = to_tensor(sample_weight, device=self.device)
         total, loss_sums, weight_sums = self.criterion_(y_pred, Y, sample_weight)
-        prefix = "train" if training else "valid"
-        self.history.record_batch(
-            f"{prefix}_task_sums", torch.stack([loss_sums, weight_sums]).tolist()
-        )
+        if self.task_loss_sums is not None:
+            prefix = "train" if training else "valid"
+            sums = torch.stack([loss_sums, weight_sums])
+            previous = self.task_loss_sums.get(prefix)
+            self.task_loss_sums[prefix] = sums if previous is None else previous + sums
         return total
 
     @property

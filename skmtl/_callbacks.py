@@ -5,6 +5,9 @@ import math
 
 from skorch.callbacks import Callback
 
+from skmtl._network import trunk_layers
+from skmtl._transfer import set_trainable_layers
+
 
 class TrainingDivergedError(ValueError):
     """Raised when a task's training loss stops being finite."""
@@ -27,7 +30,7 @@ class TaskLossReporter(Callback):
 
     def on_epoch_end(self, net, dataset_train=None, dataset_valid=None, **kwargs):
         """Turn the epoch's per-task sums into per-task mean losses."""
-        task_names = net.criterion_.task_names
+        task_names = net.criterion_.report_names
         for prefix in ("train", "valid"):
             sums = net.task_loss_sums.get(prefix)
             if sums is None:
@@ -44,3 +47,31 @@ class TaskLossReporter(Callback):
                         "skmtl.preprocessing), or check the task's targets."
                     )
         net.task_loss_sums = None
+
+
+class GradualUnfreezer(Callback):
+    """Unfreeze one more trunk layer, from the top, every few epochs.
+
+    Parameters
+    ----------
+    every : int
+        Epochs between two unfreezing steps.
+    n_frozen : int
+        Number of trunk layers frozen when training starts.
+
+    References
+    ----------
+    Howard & Ruder (2018), "Universal language model fine-tuning for text
+    classification", ACL (gradual unfreezing).
+    """
+
+    def __init__(self, every, n_frozen):
+        self.every = every
+        self.n_frozen = n_frozen
+
+    def on_epoch_begin(self, net, dataset_train=None, dataset_valid=None, **kwargs):
+        """Set how many trunk layers train in the epoch that begins."""
+        epoch = len(net.history)
+        n_layers = len(trunk_layers(net.module_.trunk))
+        unfrozen = min(self.n_frozen, (epoch - 1) // self.every)
+        set_trainable_layers(net.module_, n_layers - self.n_frozen + unfrozen)

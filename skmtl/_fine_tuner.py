@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 
 import copy
+import os
 from numbers import Integral, Real
 
 import numpy as np
@@ -16,13 +17,16 @@ from sklearn.model_selection import ShuffleSplit, StratifiedShuffleSplit
 from sklearn.utils import check_random_state
 from sklearn.utils._available_if import available_if
 from sklearn.utils.validation import check_is_fitted, validate_data
-from skorch.callbacks import Callback, EarlyStopping, ProgressBar
+from skorch.callbacks import Callback, EarlyStopping, LRScheduler, ProgressBar
 from skorch.helper import predefined_split
 from torch import nn
 
-from skmtl._losses import MultiTaskLoss
-from skmtl._network import ACTIVATIONS, MultiTaskNetwork, SharedTrunk, head_keys
+from skmtl._callbacks import GradualUnfreezer
+from skmtl._encoding import encode_for_fitted_tasks, standardize_regression
+from skmtl._losses import METRIC_LOSSES, MultiTaskLoss
+from skmtl._network import ACTIVATIONS
 from skmtl._trainer import BatchIterator, MultiTaskNet, TaskDataset
+from skmtl._transfer import build_network, set_trainable_layers
 from skmtl.utils._sklearn_compat import (
     Interval,
     StrOptions,
@@ -31,6 +35,8 @@ from skmtl.utils._sklearn_compat import (
 )
 from skmtl.utils._torch import as_float_tensor, resolve_device, seeded_torch
 from skmtl.utils._validation import align_target_columns, check_multitask_targets
+
+LR_SCHEDULES = ("step", "cosine", "plateau")
 
 OPTIMIZERS = {
     "adam": torch.optim.Adam,
@@ -120,6 +126,13 @@ class MultiTaskFineTuner(
         ``(batch, n_features)`` to representations, flattened to 2-D. When
         None, an MLP is built from `hidden_layer_sizes`.
 
+    pretrained_trunk : str, os.PathLike or dict, default=None
+        Weights to load into the freshly built trunk before training: a file
+        written by `save_trunk`, or a state dict from `get_trunk_state`. The
+        trunk must have the same architecture. A path or a state dict (not a
+        fitted estimator) keeps `clone` and `GridSearchCV` cheap and safe.
+        Ignored when `warm_start` continues from an earlier fit.
+
     tasks : None, str, list of str or dict, default=None
         Task types: ``'binary'``, ``'multiclass'``, ``'regression'`` or
         ``'classification'``. A string applies to every task, a list gives one
@@ -133,16 +146,56 @@ class MultiTaskFineTuner(
         unlisted tasks weigh 1. The total loss is the weighted mean of the task
         losses.
 
+    reconstruction_weight : float, default=0.0
+        Weight of an autoencoder objective: a linear decoder maps the shared
+        representation back to the inputs and their mean squared error joins
+        the loss. Every row counts, so rows with no label at all still teach
+        the trunk (semi-supervised learning inside ``fit``). 0 disables it.
+
+    input_noise : float, default=0.0
+        Standard deviation of Gaussian noise added to the inputs while
+        training; with `reconstruction_weight` > 0 this is a denoising
+        autoencoder (the decoder reconstructs the clean inputs).
+
+    metric_loss : {None, 'contrastive', 'triplet'}, default=None
+        Metric-learning objective on the shared representation, driven by the
+        labels of `metric_task`: ``'contrastive'`` (siamese) over every pair
+        of labelled rows in a batch, or ``'triplet'`` with the hardest positive
+        and negative of each row in the batch. No pair data set is needed.
+
+    metric_task : str, default=None
+        The classification task whose labels drive `metric_loss`; the first
+        classification task when None.
+
+    metric_weight : float, default=1.0
+        Weight of the metric-learning objective in the loss.
+
+    margin : float, default=1.0
+        Margin of the metric-learning objective, in representation units.
+
     optimizer : {'adam', 'adamw', 'sgd', 'rmsprop', 'adagrad'} or \
             torch.optim.Optimizer subclass, default='adam'
-        Optimizer; options such as momentum go through `net_params`
-        (``{"optimizer__momentum": 0.9}``).
+        Optimizer; further options go through `net_params`
+        (``{"optimizer__betas": (0.9, 0.99)}``).
 
     lr : float, default=1e-3
         Learning rate.
 
+    momentum : float, default=0.9
+        Momentum of the ``'sgd'`` optimizer (ignored by the others).
+
+    nesterov : bool, default=False
+        Whether ``'sgd'`` uses Nesterov momentum.
+
     weight_decay : float, default=0.0
         L2 penalty (decoupled for AdamW) applied by the optimizer.
+
+    lr_schedule : {None, 'step', 'cosine', 'plateau'}, default=None
+        Learning-rate schedule, stepped each epoch: ``'step'`` divides the rate
+        by 10 every third of `max_epochs`, ``'cosine'`` anneals it to zero
+        over `max_epochs`, ``'plateau'`` divides it by 10 when the validation
+        loss (the training loss without early stopping) stalls for half of
+        `n_iter_no_change` epochs.
 
     batch_size : int, default=256
         Rows per mini-batch; capped at the number of training rows.
@@ -164,6 +217,29 @@ class MultiTaskFineTuner(
 
     tol : float, default=1e-4
         Relative improvement of the validation loss that counts as progress.
+
+    warm_start : bool, default=False
+        When fitted already, continue from the trained network: the trunk (and
+        decoder) are kept, each task of the new `y` that keeps its name, type
+        and classes keeps its head, and new tasks get fresh heads. Fine-tune
+        on a new task this way. The number of features must not change.
+
+    trainable_layers : int, default=None
+        Number of trunk layers, counted from the top, that train; the others
+        are frozen (their parameters do not change, their batch-norm
+        statistics and dropout are fixed). 0 freezes the whole trunk, None
+        trains everything. A layer is a hidden block of the default trunk, or
+        a direct child holding parameters of a custom trunk. Heads always
+        train.
+
+    unfreeze_every : int, default=None
+        Gradual unfreezing: every `unfreeze_every` epochs one more frozen
+        trunk layer, from the top, starts training. None keeps the frozen
+        layers frozen.
+
+    trunk_lr_scale : float, default=1.0
+        Multiplier of the learning rate of the trunk's parameters relative to
+        the heads' (e.g. 0.1 to fine-tune a pretrained trunk gently).
 
     callbacks : list of skorch callbacks, default=None
         Extra skorch callbacks (instances or ``(name, callback)`` pairs).
@@ -203,6 +279,9 @@ class MultiTaskFineTuner(
 
     n_tasks_ : int
         Number of tasks.
+
+    metric_task_ : str or None
+        The task driving `metric_loss`, when it is set.
 
     target_mean_, target_scale_ : dict of str to float
         Mean and standard deviation used to standardize each regression task.
@@ -271,17 +350,31 @@ class MultiTaskFineTuner(
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "batch_norm": ["boolean"],
         "trunk": [nn.Module, callable, None],
+        "pretrained_trunk": [str, os.PathLike, dict, None],
         "tasks": [str, list, tuple, dict, None],
         "task_weights": [dict, "array-like", None],
+        "reconstruction_weight": [Interval(Real, 0, None, closed="left")],
+        "input_noise": [Interval(Real, 0, None, closed="left")],
+        "metric_loss": [StrOptions(set(METRIC_LOSSES)), None],
+        "metric_task": [str, None],
+        "metric_weight": [Interval(Real, 0, None, closed="left")],
+        "margin": [Interval(Real, 0, None, closed="neither")],
         "optimizer": [StrOptions(set(OPTIMIZERS)), type],
         "lr": [Interval(Real, 0, None, closed="neither")],
+        "momentum": [Interval(Real, 0, 1, closed="left")],
+        "nesterov": ["boolean"],
         "weight_decay": [Interval(Real, 0, None, closed="left")],
+        "lr_schedule": [StrOptions(set(LR_SCHEDULES)), None],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "max_epochs": [Interval(Integral, 1, None, closed="left")],
         "early_stopping": ["boolean"],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
         "tol": [Interval(Real, 0, None, closed="left")],
+        "warm_start": ["boolean"],
+        "trainable_layers": [Interval(Integral, 0, None, closed="left"), None],
+        "unfreeze_every": [Interval(Integral, 1, None, closed="left"), None],
+        "trunk_lr_scale": [Interval(Real, 0, None, closed="left")],
         "callbacks": [list, None],
         "net_params": [dict, None],
         "device": [str, torch.device],
@@ -296,17 +389,31 @@ class MultiTaskFineTuner(
         dropout=0.0,
         batch_norm=False,
         trunk=None,
+        pretrained_trunk=None,
         tasks=None,
         task_weights=None,
+        reconstruction_weight=0.0,
+        input_noise=0.0,
+        metric_loss=None,
+        metric_task=None,
+        metric_weight=1.0,
+        margin=1.0,
         optimizer="adam",
         lr=1e-3,
+        momentum=0.9,
+        nesterov=False,
         weight_decay=0.0,
+        lr_schedule=None,
         batch_size=256,
         max_epochs=100,
         early_stopping=False,
         validation_fraction=0.1,
         n_iter_no_change=10,
         tol=1e-4,
+        warm_start=False,
+        trainable_layers=None,
+        unfreeze_every=None,
+        trunk_lr_scale=1.0,
         callbacks=None,
         net_params=None,
         device="cpu",
@@ -318,17 +425,31 @@ class MultiTaskFineTuner(
         self.dropout = dropout
         self.batch_norm = batch_norm
         self.trunk = trunk
+        self.pretrained_trunk = pretrained_trunk
         self.tasks = tasks
         self.task_weights = task_weights
+        self.reconstruction_weight = reconstruction_weight
+        self.input_noise = input_noise
+        self.metric_loss = metric_loss
+        self.metric_task = metric_task
+        self.metric_weight = metric_weight
+        self.margin = margin
         self.optimizer = optimizer
         self.lr = lr
+        self.momentum = momentum
+        self.nesterov = nesterov
         self.weight_decay = weight_decay
+        self.lr_schedule = lr_schedule
         self.batch_size = batch_size
         self.max_epochs = max_epochs
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
         self.tol = tol
+        self.warm_start = warm_start
+        self.trainable_layers = trainable_layers
+        self.unfreeze_every = unfreeze_every
+        self.trunk_lr_scale = trunk_lr_scale
         self.callbacks = callbacks
         self.net_params = net_params
         self.device = device
@@ -358,58 +479,129 @@ class MultiTaskFineTuner(
         self : object
             The fitted estimator.
         """
+        previous = None
+        if self.warm_start and self.__sklearn_is_fitted__():
+            previous = _PreviousFit.of(self)
         # A failed fit must not leave an earlier model claiming to be fitted.
         self._clear_fitted_state()
         try:
-            return self._fit(X, y, sample_weight)
+            return self._fit(X, y, sample_weight, previous=previous)
         except BaseException:
             self._clear_fitted_state()
             raise
 
-    def _fit(self, X, y, sample_weight):
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, sample_weight=None):
+        """Train for one epoch on a chunk of data, keeping what came before.
+
+        The first call sets up the tasks, their types and classes and the
+        scales of regression targets, as `fit` does; later calls train the
+        same network further on new chunks, whose labels must be among the
+        classes seen at the first call. Early stopping does not apply.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            A chunk of training features.
+
+        y : array-like of shape (n_samples,) or (n_samples, n_tasks)
+            The chunk's targets, NaN where a label is missing. A DataFrame may
+            hold a subset of the tasks.
+
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-row weights.
+
+        Returns
+        -------
+        self : object
+            The estimator, trained one more epoch.
+        """
+        if not self.__sklearn_is_fitted__():
+            self._clear_fitted_state()
+            try:
+                return self._fit(X, y, sample_weight, epochs=1)
+            except BaseException:
+                self._clear_fitted_state()
+                raise
+        X = validate_data(
+            self, X, dtype=np.float32, ensure_all_finite=False, reset=False
+        )
+        _check_finite_features(X, getattr(self, "feature_names_in_", None))
+        encoded = encode_for_fitted_tasks(y, self, X.shape[0])
+        weights = None
+        if sample_weight is not None:
+            weights = _check_sample_weight(
+                sample_weight, X, dtype=np.float64, ensure_non_negative=True
+            )
+        device = self.net_.device
+        with seeded_torch(self._seed + self.n_epochs_, device):
+            dataset = _make_dataset(X, encoded, weights, device)
+            self.net_.partial_fit(dataset, y=None, epochs=1)
+        self.net_.module_.eval()
+        self.n_epochs_ = len(self.history_)
+        self.best_epoch_ = self.n_epochs_
+        return self
+
+    def _fit(self, X, y, sample_weight, previous=None, epochs=None):
         X = validate_data(self, X, dtype=np.float32, ensure_all_finite=False)
         _check_finite_features(X, getattr(self, "feature_names_in_", None))
+        if previous is not None and X.shape[1] != previous.n_features:
+            raise ValueError(
+                f"warm_start=True continues from a trunk fitted on "
+                f"{previous.n_features} features, but X has {X.shape[1]}; use the "
+                "same features, or warm_start=False to start over."
+            )
         targets = check_multitask_targets(
             y, tasks=self._task_types_param(), n_samples=X.shape[0]
         )
         self._check_targets(targets)
+        metric_task = self._resolve_metric_task(targets)
         weighted = sample_weight is not None
         sample_weight = _check_sample_weight(
             sample_weight, X, dtype=np.float64, ensure_non_negative=True
         )
         task_weights = self._resolve_task_weights(targets.names)
-        encoded, means, scales = _standardize_regression(targets, sample_weight)
+        encoded, means, scales = standardize_regression(targets, sample_weight)
 
         seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
         device = resolve_device(self.device)
+        early_stopping = self.early_stopping and epochs is None
         with seeded_torch(seed, device):
-            network = self._build_network(X, targets)
-            dataset = TaskDataset(
-                as_float_tensor(X, device),
-                torch.as_tensor(encoded, dtype=torch.float32, device=device),
-                # Unit weights are left out: they cost a gather and a product
-                # per batch for nothing.
-                torch.as_tensor(sample_weight, dtype=torch.float32, device=device)
-                if weighted
-                else None,
+            network = build_network(self, X, targets, previous)
+            n_frozen = set_trainable_layers(network, self.trainable_layers)
+            # Unit weights are left out: they cost a gather and a product per
+            # batch for nothing.
+            dataset = _make_dataset(
+                X, encoded, sample_weight if weighted else None, device
             )
             train_split = None
-            if self.early_stopping:
+            if early_stopping:
                 train_idx, valid_idx = self._validation_split(targets, seed)
                 train_split = predefined_split(dataset.subset(valid_idx))
                 dataset = dataset.subset(train_idx)
-            net = self._build_net(network, targets, task_weights, train_split, device)
-            net.fit(dataset, y=None)
+            net = self._build_net(
+                network,
+                targets,
+                task_weights,
+                metric_task,
+                train_split,
+                device,
+                n_frozen,
+                early_stopping,
+            )
+            net.fit(dataset, y=None, epochs=epochs)
         # The validation data would otherwise be pickled with the model.
         net.train_split = None
         net.module_.eval()
 
+        self._seed = seed
         self.history_ = net.history
         self.n_epochs_ = len(net.history)
-        self.best_epoch_ = _best_epoch(net.history, self.early_stopping)
+        self.best_epoch_ = _best_epoch(net.history, early_stopping)
         self.task_names_ = np.asarray(targets.names, dtype=object)
         self.task_types_ = dict(zip(targets.names, targets.types))
         self.n_tasks_ = targets.n_tasks
+        self.metric_task_ = metric_task
         self.target_mean_, self.target_scale_ = means, scales
         self.representation_size_ = network.representation_size
         self._targets_layout = (targets.is_1d, targets.is_frame, targets.columns)
@@ -420,6 +612,7 @@ class MultiTaskFineTuner(
         return self
 
     def __sklearn_is_fitted__(self):
+        """Whether `fit` has completed: the trained net is there."""
         return hasattr(self, "net_")
 
     def _clear_fitted_state(self):
@@ -433,6 +626,34 @@ class MultiTaskFineTuner(
 
     def _check_targets(self, targets):
         """Reject targets the estimator cannot model (subclasses override)."""
+
+    def _resolve_metric_task(self, targets):
+        if self.metric_loss is None:
+            return None
+        classification = [
+            name
+            for name, kind in zip(targets.names, targets.types)
+            if kind != "regression"
+        ]
+        if self.metric_task is None:
+            if not classification:
+                raise ValueError(
+                    f"metric_loss={self.metric_loss!r} needs a classification task "
+                    f"whose labels define similar rows, but every task is a "
+                    f"regression task {targets.names}. Set metric_loss=None."
+                )
+            return classification[0]
+        if self.metric_task not in targets.names:
+            raise ValueError(
+                f"metric_task={self.metric_task!r} is not a task; the tasks are "
+                f"{targets.names}."
+            )
+        if self.metric_task not in classification:
+            raise ValueError(
+                f"metric_task={self.metric_task!r} is a regression task; "
+                f"metric_loss={self.metric_loss!r} needs a classification task."
+            )
+        return self.metric_task
 
     def _resolve_task_weights(self, names):
         if self.task_weights is None:
@@ -454,57 +675,13 @@ class MultiTaskFineTuner(
                     "dict keyed by task name."
                 )
         weights = weights.astype(np.float64)
-        if (
-            not np.all(np.isfinite(weights))
-            or (weights < 0).any()
-            or weights.sum() <= 0
-        ):
+        valid = np.all(np.isfinite(weights)) and (weights >= 0).all()
+        if not valid or weights.sum() <= 0:
             raise ValueError(
                 f"task_weights must be finite, non-negative and not all zero; got "
                 f"{weights.tolist()}."
             )
         return weights.tolist()
-
-    def _build_trunk(self, n_features):
-        if self.trunk is None:
-            return SharedTrunk(
-                n_features,
-                tuple(self.hidden_layer_sizes),
-                self.activation,
-                self.dropout,
-                self.batch_norm,
-            )
-        if isinstance(self.trunk, nn.Module):
-            return copy.deepcopy(self.trunk)
-        trunk = self.trunk(n_features)
-        if not isinstance(trunk, nn.Module):
-            raise TypeError(
-                f"trunk must be a torch.nn.Module or a callable returning one; "
-                f"calling it returned {type(trunk).__name__}."
-            )
-        return trunk
-
-    def _build_network(self, X, targets):
-        trunk = self._build_trunk(X.shape[1])
-        probe = torch.from_numpy(np.ascontiguousarray(X[:2]))
-        was_training = trunk.training
-        trunk.eval()
-        try:
-            with torch.no_grad():
-                representation = trunk(probe).flatten(start_dim=1)
-        except Exception as exc:
-            raise ValueError(
-                f"The trunk failed on a batch of shape {tuple(probe.shape)}: {exc}. "
-                "A custom trunk must accept (batch, n_features) float32 input."
-            ) from exc
-        trunk.train(was_training)
-        head_sizes = {
-            key: len(targets.classes[name]) if kind == "multiclass" else 1
-            for key, name, kind in zip(
-                head_keys(targets.names), targets.names, targets.types
-            )
-        }
-        return MultiTaskNetwork(trunk, head_sizes, representation.shape[1])
 
     def _validation_split(self, targets, seed):
         n_samples = targets.encoded.shape[0]
@@ -528,8 +705,17 @@ class MultiTaskFineTuner(
         splitter = ShuffleSplit(n_splits=1, test_size=n_valid, random_state=seed)
         return next(splitter.split(indices))
 
-    def _build_net(self, network, targets, task_weights, train_split, device):
-        optimizer = OPTIMIZERS.get(self.optimizer, self.optimizer)
+    def _build_net(
+        self,
+        network,
+        targets,
+        task_weights,
+        metric_task,
+        train_split,
+        device,
+        n_frozen,
+        early_stopping,
+    ):
         callbacks = [copy.deepcopy(cb) for cb in self.callbacks or []]
         for callback in callbacks:
             entry = callback[1] if isinstance(callback, tuple) else callback
@@ -537,27 +723,47 @@ class MultiTaskFineTuner(
                 raise TypeError(
                     f"callbacks must hold skorch callbacks; got {type(entry).__name__}."
                 )
-        if self.early_stopping:
+        monitor = "valid_loss" if early_stopping else "train_loss"
+        if early_stopping:
             callbacks.append(
                 EarlyStopping(
-                    monitor="valid_loss",
+                    monitor=monitor,
                     patience=self.n_iter_no_change,
                     threshold=self.tol,
                     load_best=True,
                     sink=print if self.verbose else _silent,
                 )
             )
+        if self.lr_schedule is not None:
+            callbacks.append(self._lr_scheduler(monitor))
+        if self.unfreeze_every is not None and n_frozen > 0:
+            callbacks.append(GradualUnfreezer(self.unfreeze_every, n_frozen))
         if self.verbose >= 2:
             callbacks.append(ProgressBar())
+        optimizer_params = {"optimizer__weight_decay": self.weight_decay}
+        if self.optimizer == "sgd":
+            optimizer_params["optimizer__momentum"] = self.momentum
+            optimizer_params["optimizer__nesterov"] = self.nesterov
+        if self.trunk_lr_scale != 1.0:
+            optimizer_params["optimizer__param_groups"] = [
+                ("trunk.*", {"lr": self.lr * self.trunk_lr_scale})
+            ]
         params = {
             "module": network,
             "criterion": MultiTaskLoss,
             "criterion__task_types": targets.types,
             "criterion__task_weights": task_weights,
             "criterion__task_names": targets.names,
-            "optimizer": optimizer,
+            "criterion__reconstruction_weight": self.reconstruction_weight,
+            "criterion__metric_loss": self.metric_loss,
+            "criterion__metric_task": (
+                None if metric_task is None else targets.names.index(metric_task)
+            ),
+            "criterion__metric_weight": self.metric_weight,
+            "criterion__margin": self.margin,
+            "optimizer": OPTIMIZERS.get(self.optimizer, self.optimizer),
             "lr": self.lr,
-            "optimizer__weight_decay": self.weight_decay,
+            **optimizer_params,
             "batch_size": self.batch_size,
             "max_epochs": self.max_epochs,
             "train_split": train_split,
@@ -570,6 +776,49 @@ class MultiTaskFineTuner(
             **(copy.deepcopy(self.net_params) or {}),
         }
         return MultiTaskNet(**params)
+
+    def _lr_scheduler(self, monitor):
+        if self.lr_schedule == "step":
+            return LRScheduler(
+                policy="StepLR", step_size=max(1, self.max_epochs // 3), gamma=0.1
+            )
+        if self.lr_schedule == "cosine":
+            return LRScheduler(policy="CosineAnnealingLR", T_max=self.max_epochs)
+        return LRScheduler(
+            policy="ReduceLROnPlateau",
+            monitor=monitor,
+            factor=0.1,
+            patience=max(1, self.n_iter_no_change // 2),
+        )
+
+    # ------------------------------------------------------------- transfer
+
+    def get_trunk_state(self):
+        """Return a copy of the trained trunk's weights, on the CPU.
+
+        Pass it as `pretrained_trunk` to a new estimator to start from this
+        trunk.
+
+        Returns
+        -------
+        state : dict of str to torch.Tensor
+            The trunk's ``state_dict``.
+        """
+        check_is_fitted(self)
+        return {
+            key: value.detach().cpu().clone()
+            for key, value in self.net_.module_.trunk.state_dict().items()
+        }
+
+    def save_trunk(self, path):
+        """Write the trained trunk's weights to a file.
+
+        Parameters
+        ----------
+        path : str or os.PathLike
+            Destination; load it with ``pretrained_trunk=path``.
+        """
+        torch.save(self.get_trunk_state(), path)
 
     # ------------------------------------------------------------- predict
 
@@ -809,26 +1058,6 @@ class MultiTaskFineTuner(
         return tags
 
 
-def _standardize_regression(targets, sample_weight):
-    """Standardize regression columns; return the encoded matrix and the scales."""
-    encoded = targets.encoded.copy()
-    means, scales = {}, {}
-    for j, (name, kind) in enumerate(zip(targets.names, targets.types)):
-        if kind != "regression":
-            continue
-        labelled = targets.labelled[:, j]
-        values, weights = encoded[labelled, j], sample_weight[labelled]
-        if weights.sum() <= 0:
-            weights = np.ones_like(weights)
-        mean = np.average(values, weights=weights)
-        scale = np.sqrt(np.average((values - mean) ** 2, weights=weights))
-        # A constant target still trains: its head learns a zero output.
-        scale = scale if scale > 0 else 1.0
-        encoded[labelled, j] = (values - mean) / scale
-        means[name], scales[name] = float(mean), float(scale)
-    return encoded, means, scales
-
-
 def _stratification_labels(targets):
     """Class indices of the most-labelled classification task (-1 = missing)."""
     candidates = [j for j, kind in enumerate(targets.types) if kind != "regression"]
@@ -845,3 +1074,34 @@ def _best_epoch(history, early_stopping):
         if best:
             return best[-1] + 1
     return len(history)
+
+
+def _make_dataset(X, encoded, sample_weight, device):
+    return TaskDataset(
+        as_float_tensor(X, device),
+        torch.as_tensor(encoded, dtype=torch.float32, device=device),
+        None
+        if sample_weight is None
+        else torch.as_tensor(sample_weight, dtype=torch.float32, device=device),
+    )
+
+
+class _PreviousFit:
+    """What a warm start keeps of an earlier fit."""
+
+    def __init__(self, network, task_names, task_types, classes, n_features):
+        self.network = network
+        self.task_names = task_names
+        self.task_types = task_types
+        self.classes = classes
+        self.n_features = n_features
+
+    @classmethod
+    def of(cls, estimator):
+        return cls(
+            estimator.net_.module_,
+            list(estimator.task_names_),
+            dict(estimator.task_types_),
+            dict(estimator._task_classes),
+            estimator.n_features_in_,
+        )

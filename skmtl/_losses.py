@@ -17,6 +17,96 @@ def _per_row_loss(output, target, task_type):
     return (output[:, 0] - target) ** 2
 
 
+def _pairwise_distances(representation):
+    squared = torch.cdist(representation, representation).pow(2)
+    # the gradient of sqrt is infinite at 0 (a row paired with itself)
+    return squared.clamp_min(1e-12).sqrt()
+
+
+def contrastive_loss(representation, labels, margin=1.0):
+    """Siamese (contrastive) loss over every pair of rows in a batch.
+
+    Pairs of the same class are pulled together (squared distance), pairs of
+    different classes pushed at least ``margin`` apart. The mean loss of
+    positive pairs and that of negative pairs are averaged, so the many
+    negative pairs of a multiclass batch do not drown the positive ones.
+
+    Parameters
+    ----------
+    representation : torch.Tensor of shape (n_rows, n_dims)
+        Shared representations of the labelled rows of the batch.
+    labels : torch.Tensor of shape (n_rows,)
+        Class index of each row.
+    margin : float, default=1.0
+        Distance beyond which negative pairs cost nothing.
+
+    Returns
+    -------
+    loss : torch.Tensor
+        Scalar loss; zero when the batch has no pair.
+
+    References
+    ----------
+    Hadsell, Chopra & LeCun (2006), "Dimensionality reduction by learning an
+    invariant mapping", CVPR.
+    """
+    n_rows = len(labels)
+    distances = _pairwise_distances(representation)
+    same = labels[:, None] == labels[None, :]
+    upper = torch.ones(n_rows, n_rows, dtype=torch.bool, device=labels.device).triu(1)
+    positive, negative = same & upper, ~same & upper
+    parts = []
+    if positive.any():
+        parts.append(distances[positive].pow(2).mean())
+    if negative.any():
+        parts.append(F.relu(margin - distances[negative]).pow(2).mean())
+    if not parts:
+        return representation.sum() * 0.0
+    return torch.stack(parts).mean()
+
+
+def batch_hard_triplet_loss(representation, labels, margin=1.0):
+    """Triplet margin loss with the hardest positive and negative of each anchor.
+
+    Every row with at least one other row of its class and one row of another
+    class in the batch is an anchor; its triplet uses the farthest same-class
+    row and the nearest other-class row, so no triplet data set is needed.
+
+    Parameters
+    ----------
+    representation : torch.Tensor of shape (n_rows, n_dims)
+        Shared representations of the labelled rows of the batch.
+    labels : torch.Tensor of shape (n_rows,)
+        Class index of each row.
+    margin : float, default=1.0
+        Required gap between the negative and the positive distance.
+
+    Returns
+    -------
+    loss : torch.Tensor
+        Scalar loss, the mean over anchors; zero without a valid anchor.
+
+    References
+    ----------
+    Hermans, Beyer & Leibe (2017), "In defense of the triplet loss for person
+    re-identification", arXiv:1703.07737.
+    """
+    distances = _pairwise_distances(representation)
+    same = labels[:, None] == labels[None, :]
+    eye = torch.eye(len(labels), dtype=torch.bool, device=labels.device)
+    positive = same & ~eye
+    valid = positive.any(dim=1) & (~same).any(dim=1)
+    if not valid.any():
+        return representation.sum() * 0.0
+    hardest_positive = distances.masked_fill(~positive, float("-inf")).amax(dim=1)
+    hardest_negative = distances.masked_fill(same, float("inf")).amin(dim=1)
+    losses = F.relu(hardest_positive - hardest_negative + margin)
+    return losses[valid].mean()
+
+
+METRIC_LOSSES = {"contrastive": contrastive_loss, "triplet": batch_hard_triplet_loss}
+
+
 class MultiTaskLoss(nn.Module):
     """Weighted mean of per-task losses that skips missing labels.
 
@@ -35,6 +125,19 @@ class MultiTaskLoss(nn.Module):
         Static weight of each task; equal weights when None.
     task_names : list of str, default=None
         Names used when reporting per-task losses; ``task_0 ...`` when None.
+    reconstruction_weight : float, default=0.0
+        Weight of the autoencoder objective: the mean squared error between
+        the network's reconstruction and the clean inputs, over every row,
+        labelled or not.
+    metric_loss : {None, 'contrastive', 'triplet'}, default=None
+        Metric-learning objective on the shared representation, mined within
+        each batch from the labels of task ``metric_task``.
+    metric_task : int, default=None
+        Position of the classification task whose labels drive `metric_loss`.
+    metric_weight : float, default=1.0
+        Weight of the metric-learning objective.
+    margin : float, default=1.0
+        Margin of the metric-learning objective.
 
     Notes
     -----
@@ -43,8 +146,23 @@ class MultiTaskLoss(nn.Module):
     report exact per-epoch task losses whatever the batch composition.
     """
 
-    def __init__(self, task_types, task_weights=None, task_names=None):
+    def __init__(
+        self,
+        task_types,
+        task_weights=None,
+        task_names=None,
+        reconstruction_weight=0.0,
+        metric_loss=None,
+        metric_task=None,
+        metric_weight=1.0,
+        margin=1.0,
+    ):
         super().__init__()
+        self.reconstruction_weight = reconstruction_weight
+        self.metric_loss = metric_loss
+        self.metric_task = metric_task
+        self.metric_weight = metric_weight
+        self.margin = margin
         self.task_types = list(task_types)
         self.task_names = (
             [f"task_{t}" for t in range(len(self.task_types))]
@@ -54,8 +172,14 @@ class MultiTaskLoss(nn.Module):
         weights = [1.0] * len(self.task_types) if task_weights is None else task_weights
         weights = torch.as_tensor(weights, dtype=torch.float32)
         self.register_buffer("task_weights", weights / weights.sum())
+        # Names of every reported loss: the tasks', then the objectives'.
+        self.report_names = list(self.task_names)
+        if reconstruction_weight > 0:
+            self.report_names.append("reconstruction")
+        if metric_loss is not None:
+            self.report_names.append(metric_loss)
 
-    def forward(self, outputs, Y, sample_weight=None):
+    def forward(self, outputs, Y, sample_weight=None, inputs=None):
         """Return ``(total, loss_sums, weight_sums)`` for one batch.
 
         Parameters
@@ -65,14 +189,17 @@ class MultiTaskLoss(nn.Module):
         Y : torch.Tensor of shape (n_rows, n_tasks)
             Encoded targets; NaN where a label is missing.
         sample_weight : torch.Tensor of shape (n_rows,), default=None
-            Per-row weights.
+            Per-row weights (of the task losses).
+        inputs : torch.Tensor of shape (n_rows, n_features), default=None
+            The clean inputs, needed by the reconstruction objective.
 
         Returns
         -------
         total : torch.Tensor
             Scalar loss to minimize.
-        loss_sums, weight_sums : torch.Tensor of shape (n_tasks,)
-            Detached per-task sums of weighted losses and of weights.
+        loss_sums, weight_sums : torch.Tensor of shape (len(report_names),)
+            Detached sums of weighted losses and of weights, per task and then
+            per objective.
         """
         labelled = ~torch.isnan(Y)
         weights = labelled.to(Y.dtype)
@@ -90,4 +217,24 @@ class MultiTaskLoss(nn.Module):
             torch.finfo(Y.dtype).tiny
         )
         total = (means * self.task_weights.to(means.dtype)).sum()
-        return total, torch.stack(loss_sums), weight_sums.detach()
+        loss_sums, weight_sums = torch.stack(loss_sums), weight_sums.detach()
+        extra_losses, extra_weights = [], []
+        if self.reconstruction_weight > 0:
+            row_error = (outputs.reconstruction - inputs).pow(2).mean(dim=1)
+            total = total + self.reconstruction_weight * row_error.mean()
+            extra_losses.append(row_error.sum().detach())
+            extra_weights.append(torch.tensor(float(len(row_error)), device=Y.device))
+        if self.metric_loss is not None:
+            target = Y[:, self.metric_task]
+            labelled = ~torch.isnan(target)
+            value = METRIC_LOSSES[self.metric_loss](
+                outputs.representation[labelled], target[labelled], self.margin
+            )
+            total = total + self.metric_weight * value
+            count = labelled.sum().to(Y.dtype)
+            extra_losses.append(value.detach() * count)
+            extra_weights.append(count)
+        if extra_losses:
+            loss_sums = torch.cat([loss_sums, torch.stack(extra_losses)])
+            weight_sums = torch.cat([weight_sums, torch.stack(extra_weights)])
+        return total, loss_sums, weight_sums

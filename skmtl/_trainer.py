@@ -104,7 +104,9 @@ class MultiTaskNet(NeuralNet):
         Y = to_tensor(Y, device=self.device)
         if sample_weight is not None:
             sample_weight = to_tensor(sample_weight, device=self.device)
-        total, loss_sums, weight_sums = self.criterion_(y_pred, Y, sample_weight)
+        total, loss_sums, weight_sums = self.criterion_(
+            y_pred, Y, sample_weight, inputs=X
+        )
         if self.task_loss_sums is not None:
             prefix = "train" if training else "valid"
             sums = torch.stack([loss_sums, weight_sums])

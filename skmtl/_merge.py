@@ -8,12 +8,24 @@ def _is_frame(obj):
     return hasattr(obj, "iloc") and hasattr(obj, "columns")
 
 
+def _pandas_values(column):
+    """Return a pandas column as a 1-D ndarray; nullable numbers become floats."""
+    from pandas.api.types import is_numeric_dtype
+
+    if isinstance(column.dtype, np.dtype):
+        return column.to_numpy()
+    if is_numeric_dtype(column.dtype):
+        # Int64, Float64 and boolean columns carry pd.NA: NaN keeps Y numeric.
+        return column.to_numpy(dtype=np.float64, na_value=np.nan)
+    return column.to_numpy(dtype=object)
+
+
 def _task_columns(key, y, n_rows):
     """Return ``{task name: 1-D values}`` for one data set's targets."""
     if _is_frame(y):
-        return {str(c): np.asarray(y[c], dtype=object) for c in y.columns}
-    if hasattr(y, "iloc"):
-        values = {str(key) if y.name is None else str(y.name): np.asarray(y)}
+        values = {str(c): _pandas_values(y[c]) for c in y.columns}
+    elif hasattr(y, "iloc"):
+        values = {str(key) if y.name is None else str(y.name): _pandas_values(y)}
     else:
         y = np.asarray(y)
         if y.ndim == 1:

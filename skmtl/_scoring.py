@@ -49,10 +49,21 @@ class TaskScorer:
             )
         return names
 
-    def __call__(self, estimator, X, y, sample_weight=None):
-        """Return the signed metric averaged over the scorer's tasks."""
+    def _target_columns(self, estimator, X, y):
+        """Return the true labels of each task, checking y holds the scored ones."""
         names = self._check_tasks(estimator)
         columns = align_target_columns(y, names, _num_rows(X))
+        absent = [task for task in self.tasks if task not in columns]
+        if absent:
+            raise ValueError(
+                f"The scorer reads task(s) {absent}, but y has no column for them; "
+                f"y holds {list(columns)}."
+            )
+        return columns
+
+    def __call__(self, estimator, X, y, sample_weight=None):
+        """Return the signed metric averaged over the scorer's tasks."""
+        columns = self._target_columns(estimator, X, y)
         if self.response == "proba":
             for task in self.tasks:
                 if estimator.task_types_[task] == "regression":
@@ -66,6 +77,10 @@ class TaskScorer:
         values = []
         for task in self.tasks:
             truth, labelled = columns[task]
+            if not labelled.any():
+                raise ValueError(
+                    f"Task {task!r} has no labelled row in y, so it cannot be scored."
+                )
             output, truth = outputs[task][labelled], truth[labelled]
             kwargs = dict(self.metric_kwargs)
             if sample_weight is not None:
@@ -184,7 +199,7 @@ class _DefaultTaskScorer(TaskScorer):
     """Accuracy or R² per task, as `MultiTaskFineTuner.score_tasks` computes."""
 
     def __call__(self, estimator, X, y, sample_weight=None):
-        self._check_tasks(estimator)
+        self._target_columns(estimator, X, y)
         scores = estimator.score_tasks(X, y, sample_weight=sample_weight)
         return float(np.mean([scores.get(task, np.nan) for task in self.tasks]))
 

@@ -236,8 +236,6 @@ def check_multitask_targets(y, *, tasks=None, n_samples=None):
     for j, (name, column, kind) in enumerate(zip(names, columns, declared)):
         column = np.asarray(column)
         missing = _is_missing(column)
-        if column.dtype.kind == "f" and np.isinf(column).any():
-            _check_finite_regression(name, column[~missing], all_rows[~missing])
         if missing.all():
             raise ValueError(
                 f"Input y contains NaN for every row of task {name!r}: NaN marks a "
@@ -247,6 +245,10 @@ def check_multitask_targets(y, *, tasks=None, n_samples=None):
         values = column[~missing]
         if values.dtype.kind == "O":
             values = _tidy_object_labels(values)
+        # Checked before inference, which would fail on infinity without
+        # naming the task; nullable Float64 columns arrive here as objects.
+        if values.dtype.kind == "f" and np.isinf(values).any():
+            _check_finite_regression(name, values, all_rows[~missing])
         if kind is None:
             kind = _infer_type(values)
         elif kind == "classification":

@@ -85,7 +85,11 @@ def run_demo(n_jobs=2, random_state=0, verbose=True):
     }
     if verbose:
         _print_table(train.task_names, per_task, summary, search, search_seconds)
-    return {"per_task": per_task, "summary": summary, "best_params": search.best_params_}
+    return {
+        "per_task": per_task,
+        "summary": summary,
+        "best_params": search.best_params_,
+    }
 
 
 def _print_table(task_names, per_task, summary, search, search_seconds):

@@ -69,3 +69,41 @@ def encode_for_fitted_tasks(y, estimator, n_samples):
             ) from None
         encoded[labelled, j] = codes
     return encoded
+
+
+def add_classes(targets, classes):
+    """Widen the classes of classification tasks to those declared up front.
+
+    ``partial_fit`` takes every class a task may show at its first call, as
+    scikit-learn's incremental classifiers do, since the first chunk may
+    miss some. ``targets`` is updated in place and re-encoded.
+    """
+    if not isinstance(classes, dict):
+        if len(targets.names) != 1:
+            raise ValueError(
+                "classes must be a dict keyed by task name when y has several "
+                f"tasks {targets.names}."
+            )
+        classes = {targets.names[0]: classes}
+    for name, declared in classes.items():
+        if name not in targets.classes:
+            raise ValueError(
+                f"classes names {name!r}, which is not a classification task; the "
+                f"classification tasks are {sorted(targets.classes)}."
+            )
+        j = targets.names.index(name)
+        seen = targets.classes[name]
+        declared = np.asarray(declared)
+        unknown = np.setdiff1d(seen, declared)
+        if len(unknown):
+            raise ValueError(
+                f"Task {name!r} has labels {unknown.tolist()} that are not in the "
+                "classes given to partial_fit."
+            )
+        widened = np.unique(declared)
+        labelled = targets.labelled[:, j]
+        old_codes = targets.encoded[labelled, j].astype(np.intp)
+        targets.encoded[labelled, j] = np.searchsorted(widened, seen)[old_codes]
+        targets.classes[name] = widened
+        if targets.types[j] == "binary" and len(widened) > 2:
+            targets.types[j] = "multiclass"

@@ -22,7 +22,11 @@ from skorch.helper import predefined_split
 from torch import nn
 
 from skmtl._callbacks import GradualUnfreezer
-from skmtl._encoding import encode_for_fitted_tasks, standardize_regression
+from skmtl._encoding import (
+    add_classes,
+    encode_for_fitted_tasks,
+    standardize_regression,
+)
 from skmtl._losses import METRIC_LOSSES, MultiTaskLoss
 from skmtl._network import ACTIVATIONS
 from skmtl._trainer import BatchIterator, MultiTaskNet, TaskDataset
@@ -57,6 +61,10 @@ def _silent(*args, **kwargs):
 
 def _has_classification_task(estimator):
     """Whether ``predict_proba`` applies: before fit, or with a class task."""
+    if estimator._task_types_param() == "regression":
+        raise AttributeError(
+            "predict_proba is not available: every task is a regression task."
+        )
     if not hasattr(estimator, "task_types_"):
         return True
     if any(kind != "regression" for kind in estimator.task_types_.values()):
@@ -275,7 +283,8 @@ class MultiTaskFineTuner(
 
     classes_ : ndarray or dict of str to ndarray
         Class labels: an array when `y` was a single classification task,
-        else a dict keyed by the name of each classification task.
+        else a dict keyed by the name of each classification task. Only set
+        when there is a classification task.
 
     n_tasks_ : int
         Number of tasks.
@@ -491,7 +500,7 @@ class MultiTaskFineTuner(
             raise
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def partial_fit(self, X, y, sample_weight=None):
+    def partial_fit(self, X, y, sample_weight=None, classes=None):
         """Train for one epoch on a chunk of data, keeping what came before.
 
         The first call sets up the tasks, their types and classes and the
@@ -511,6 +520,11 @@ class MultiTaskFineTuner(
         sample_weight : array-like of shape (n_samples,), default=None
             Per-row weights.
 
+        classes : array-like or dict of str to array-like, default=None
+            Every class label a classification task may take, for the first
+            call when its chunk does not show them all: an array for a
+            single task, else a dict keyed by task name. Ignored later.
+
         Returns
         -------
         self : object
@@ -519,7 +533,7 @@ class MultiTaskFineTuner(
         if not self.__sklearn_is_fitted__():
             self._clear_fitted_state()
             try:
-                return self._fit(X, y, sample_weight, epochs=1)
+                return self._fit(X, y, sample_weight, epochs=1, classes=classes)
             except BaseException:
                 self._clear_fitted_state()
                 raise
@@ -542,7 +556,7 @@ class MultiTaskFineTuner(
         self.best_epoch_ = self.n_epochs_
         return self
 
-    def _fit(self, X, y, sample_weight, previous=None, epochs=None):
+    def _fit(self, X, y, sample_weight, previous=None, epochs=None, classes=None):
         X = validate_data(self, X, dtype=np.float32, ensure_all_finite=False)
         _check_finite_features(X, getattr(self, "feature_names_in_", None))
         if previous is not None and X.shape[1] != previous.n_features:
@@ -554,6 +568,8 @@ class MultiTaskFineTuner(
         targets = check_multitask_targets(
             y, tasks=self._task_types_param(), n_samples=X.shape[0]
         )
+        if classes is not None:
+            add_classes(targets, classes)
         self._check_targets(targets)
         metric_task = self._resolve_metric_task(targets)
         weighted = sample_weight is not None
@@ -606,7 +622,8 @@ class MultiTaskFineTuner(
         self.representation_size_ = network.representation_size
         self._targets_layout = (targets.is_1d, targets.is_frame, targets.columns)
         self._task_classes = targets.classes
-        self.classes_ = self._format_classes(targets.classes)
+        if targets.classes:
+            self.classes_ = self._format_classes(targets.classes)
         # Set last: `__sklearn_is_fitted__` reads it.
         self.net_ = net
         return self

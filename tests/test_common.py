@@ -12,6 +12,14 @@ TEST_PARAMS = {
     FineTunerRegressor: _FAST_NET,
 }
 
+# The fine-tuning objectives change the loss and the network, so the checks
+# run again with each one switched on.
+OBJECTIVES = [
+    dict(reconstruction_weight=1.0, input_noise=0.05),
+    dict(metric_loss="contrastive"),
+    dict(metric_loss="triplet", margin=0.5),
+]
+
 _FLOAT32_REASON = (
     "training runs in float32: fits with integer weights and with repeated rows "
     "agree to about 2e-7 relative, the check demands 1e-7"
@@ -21,6 +29,9 @@ _FLOAT32_REASON = (
 def _tested_estimators():
     for _, cls in all_estimators():
         yield cls(**TEST_PARAMS.get(cls, {}))
+    for objective in OBJECTIVES:
+        yield FineTunerClassifier(**_FAST_NET, **objective)
+    yield MultiTaskFineTuner(**_FAST_NET, **OBJECTIVES[0])
 
 
 def _expected_failed_checks(estimator):

@@ -65,6 +65,7 @@ import numpy as np
 import sklearn
 import torch
 from sklearn.base import BaseEstimator, clone
+from sklearn.compose import TransformedTargetRegressor
 from sklearn.dummy import DummyClassifier, DummyRegressor
 from sklearn.ensemble import (
     HistGradientBoostingClassifier,
@@ -202,7 +203,7 @@ def _fine_tuner(**params):
     return MultiTaskFineTuner(**params)
 
 
-def make_estimators(kind, n_task_features, mode="full"):
+def make_estimators(kind, n_task_features, mode="full", n_train=3000):
     """Return ``{name: (estimator, grid)}`` for one data set.
 
     ``kind`` is ``'regression'`` (several regression tasks), ``'pertask'`` (one
@@ -288,14 +289,17 @@ def make_estimators(kind, n_task_features, mode="full"):
             "estimator__max_leaf_nodes": [7, 31],
         },
     )
+    # Standardised target, as MultiTaskFineTuner does internally.
     est["mlp"] = (
         PerTask(
-            MLPRegressor(max_iter=mlp_iter, hidden_layer_sizes=(64,)),
+            TransformedTargetRegressor(
+                MLPRegressor(max_iter=mlp_iter), transformer=StandardScaler()
+            ),
             n_task_features=ntf,
         ),
         {
-            "estimator__hidden_layer_sizes": [(16,), (64,)],
-            "estimator__alpha": [1e-2, 1.0],
+            "estimator__regressor__hidden_layer_sizes": [(16,), (64,)],
+            "estimator__regressor__alpha": [1e-2, 1.0],
         },
     )
     if kind == "regression":
@@ -324,7 +328,7 @@ def make_estimators(kind, n_task_features, mode="full"):
                 hidden_layer_sizes=(8,),
                 activation="identity",
                 weight_decay=1e-2,
-                batch_size=1024,
+                batch_size=max(1024, -(-n_train // 3)),
                 lr=1e-2,
                 max_epochs={"full": 300, "quick": 100, "tiny": 5}[mode],
             ),
@@ -1079,7 +1083,10 @@ def main(argv=None):
         problem = load_problem(dataset, run_mode, args.random_seed, n_folds)
         problems[dataset] = problem
         estimators = make_estimators(
-            problem["kind"], problem["n_task_features"], run_mode
+            problem["kind"],
+            problem["n_task_features"],
+            run_mode,
+            len(problem["splits"][0]["X_tr"]),
         )
         if run_mode == "tiny":
             for name, (model, _) in estimators.items():

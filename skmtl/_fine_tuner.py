@@ -146,8 +146,9 @@ class MultiTaskFineTuner(
         ``'classification'``. A string applies to every task, a list gives one
         type per column of `y`, a dict maps task names to types. Types not
         given are inferred from the labelled values: strings and bools are
-        classes, integer-valued numbers with at most 20 distinct values are
-        classes, other numbers are regression targets.
+        classes, integer-valued numbers with at most 20 distinct values (each
+        seen twice on average) are classes, other numbers are regression
+        targets. State the types when the data are ambiguous.
 
     task_weights : None, dict or array-like of shape (n_tasks,), default=None
         Static weight of each task's loss, by task name (dict) or position;
@@ -274,7 +275,7 @@ class MultiTaskFineTuner(
 
     Attributes
     ----------
-    task_names_ : ndarray of shape (n_tasks_,), dtype object
+    task_names_ : ndarray of shape (`n_tasks_`,), dtype object
         Task names: the DataFrame columns or Series name of `y`, else
         ``task_0 ... task_{T-1}``.
 
@@ -969,7 +970,7 @@ class MultiTaskFineTuner(
 
         Returns
         -------
-        X_shared : ndarray of shape (n_samples, representation_size_)
+        X_shared : ndarray of shape (n_samples, `representation_size_`)
             The trunk's output, as float32.
         """
         X = self._validate_X(X)

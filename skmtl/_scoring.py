@@ -63,6 +63,7 @@ class TaskScorer:
 
     def __call__(self, estimator, X, y, sample_weight=None):
         """Return the signed metric averaged over the scorer's tasks."""
+        estimator, X = _unwrap_pipeline(estimator, X)
         columns = self._target_columns(estimator, X, y)
         if self.response == "proba":
             for task in self.tasks:
@@ -101,6 +102,20 @@ class TaskScorer:
 
     def __repr__(self):
         return f"make_task_scorer({self.tasks!r}, metric={self.metric!r})"
+
+
+def _unwrap_pipeline(estimator, X):
+    """Return the multi-task model ending a Pipeline, and X as that model sees it."""
+    while hasattr(estimator, "steps"):
+        if len(estimator.steps) > 1:
+            X = estimator[:-1].transform(X)
+        estimator = estimator[-1]
+    if not hasattr(estimator, "task_names_"):
+        raise TypeError(
+            "A task scorer scores a fitted MultiTaskFineTuner (or a Pipeline ending "
+            f"in one); got {type(estimator).__name__}."
+        )
+    return estimator, X
 
 
 def _as_label_dtype(truth, classes):
@@ -199,6 +214,7 @@ class _DefaultTaskScorer(TaskScorer):
     """Accuracy or R² per task, as `MultiTaskFineTuner.score_tasks` computes."""
 
     def __call__(self, estimator, X, y, sample_weight=None):
+        estimator, X = _unwrap_pipeline(estimator, X)
         self._target_columns(estimator, X, y)
         scores = estimator.score_tasks(X, y, sample_weight=sample_weight)
         return float(np.mean([scores.get(task, np.nan) for task in self.tasks]))

@@ -30,8 +30,7 @@ def _tested_estimators():
     for _, cls in all_estimators():
         yield cls(**TEST_PARAMS.get(cls, {}))
     for objective in OBJECTIVES:
-        yield FineTunerClassifier(**_FAST_NET, **objective)
-    yield MultiTaskFineTuner(**_FAST_NET, **OBJECTIVES[0])
+        yield MultiTaskFineTuner(**_FAST_NET, **objective)
 
 
 def _expected_failed_checks(estimator):

@@ -368,3 +368,34 @@ def test_task_scorer_grid_search_multimetric_refit(digits_table):
     assert_allclose(
         search.score(X, Y), make_task_scorer("digit")(search.best_estimator_, X, Y)
     )
+
+
+def test_task_scorer_reads_through_a_pipeline():
+    """Check that a scorer finds the multi-task model at the end of a Pipeline."""
+    from sklearn.model_selection import GridSearchCV
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(60, 3)) * 10
+    y = np.column_stack([X[:, 0] > 0, X[:, 1]]).astype(float)
+    pipe = make_pipeline(
+        StandardScaler(), MultiTaskFineTuner(max_epochs=3, random_state=0)
+    )
+    search = GridSearchCV(
+        pipe,
+        {"multitaskfinetuner__lr": [1e-3, 1e-2]},
+        scoring={
+            "sign": make_task_scorer("task_0", "roc_auc"),
+            "size": make_task_scorer("task_1"),
+        },
+        refit="sign",
+        cv=2,
+    ).fit(X, y)
+    model = search.best_estimator_[-1]
+    expected = model.score_tasks(search.best_estimator_[0].transform(X), y)["task_1"]
+    assert make_task_scorer("task_1")(search.best_estimator_, X, y) == pytest.approx(
+        expected
+    )
+    with pytest.raises(TypeError, match="scores a fitted MultiTaskFineTuner"):
+        make_task_scorer("task_1")(StandardScaler().fit(X), X, y)

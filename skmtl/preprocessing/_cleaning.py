@@ -60,7 +60,7 @@ class QuantileClipper(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
 
     Attributes
     ----------
-    lower_, upper_ : ndarray of shape (n_features_in_,)
+    lower_, upper_ : ndarray of shape (`n_features_in_`,)
         Per-feature clipping bounds (infinite for an all-NaN feature).
 
     n_features_in_ : int
@@ -227,7 +227,7 @@ class TableCleaner(TransformerMixin, BaseEstimator):
 
     Attributes
     ----------
-    is_categorical_ : ndarray of shape (n_features_in_,), dtype bool
+    is_categorical_ : ndarray of shape (`n_features_in_`,), dtype bool
         Which input columns were treated as categorical.
 
     dropped_features_ : dict of str to str

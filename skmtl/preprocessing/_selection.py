@@ -138,10 +138,10 @@ class MultiTaskFeatureSelector(_MultiTaskSelectorMixin, BaseEstimator):
 
     Attributes
     ----------
-    scores_ : ndarray of shape (n_features_in_,)
+    scores_ : ndarray of shape (`n_features_in_`,)
         Aggregated (normalized) score of each feature.
 
-    task_scores_ : ndarray of shape (n_features_in_, n_tasks)
+    task_scores_ : ndarray of shape (`n_features_in_`, n_tasks)
         Raw score of each feature for each task, before normalization; a
         score that is undefined (constant feature) is 0.
 
@@ -505,14 +505,14 @@ class JointSparseSelector(_MultiTaskSelectorMixin, BaseEstimator):
 
     Attributes
     ----------
-    coef_ : ndarray of shape (n_outputs, n_features_in_)
+    coef_ : ndarray of shape (n_outputs, `n_features_in_`)
         Coefficients on the standardized features: one row per regression or
         binary task, one row per class of a multiclass task, in task order.
 
     intercept_ : ndarray of shape (n_outputs,)
         Intercepts, one per row of ``coef_``.
 
-    scores_ : ndarray of shape (n_features_in_,)
+    scores_ : ndarray of shape (`n_features_in_`,)
         Euclidean norm of each feature's coefficients across all outputs.
 
     alpha_max_ : float

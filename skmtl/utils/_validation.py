@@ -17,6 +17,10 @@ _DECLARABLE_TYPES = (*TASK_TYPES, "classification")
 # as a regression target (exam scores 1-70), fewer as classes (digits 0-9).
 MAX_INFERRED_CLASSES = 20
 
+# ... and as classes only if each value occurs this often on average: a
+# handful of distinct scores each seen once is a small regression task.
+MIN_ROWS_PER_INFERRED_CLASS = 2
+
 
 @dataclass
 class MultiTaskTargets:
@@ -154,7 +158,12 @@ def _infer_type(values):
     kind = type_of_target(values)
     if kind == "binary":
         return "binary"
-    if kind == "multiclass" and len(np.unique(values)) <= MAX_INFERRED_CLASSES:
+    n_classes = len(np.unique(values))
+    if (
+        kind == "multiclass"
+        and n_classes <= MAX_INFERRED_CLASSES
+        and len(values) >= MIN_ROWS_PER_INFERRED_CLASS * n_classes
+    ):
         return "multiclass"
     return "regression"
 
@@ -188,7 +197,8 @@ def check_multitask_targets(y, *, tasks=None, n_samples=None):
         A string applies to all tasks, a list gives one type per column, a dict
         maps some task names to types. Types not given are inferred: strings and
         bools are classes; integer-valued numbers are classes when there are at
-        most 20 distinct values; other numbers are regression targets.
+        most 20 distinct values, each seen twice on average; other numbers are
+        regression targets. State the types when the data are ambiguous.
 
     n_samples : int, default=None
         Expected number of rows (that of X); checked when given.

@@ -8,14 +8,19 @@ from numpy.testing import assert_allclose, assert_array_equal
 from skmtl.utils import MultiTaskTargets, check_multitask_targets
 from skmtl.utils._validation import MAX_INFERRED_CLASSES, align_target_columns
 
-Y_MIXED = np.array(
-    [
-        [0, 1.5, 2],
-        [1, np.nan, 0],
-        [np.nan, 2.5, 1],
-        [1, 0.1, np.nan],
-        [0, -3.0, 2],
-    ]
+# Stacked twice so the 3-class column shows each class about twice on average,
+# as type inference requires of integer-valued classes.
+Y_MIXED = np.tile(
+    np.array(
+        [
+            [0, 1.5, 2],
+            [1, np.nan, 0],
+            [np.nan, 2.5, 1],
+            [1, 0.1, np.nan],
+            [0, -3.0, 2],
+        ]
+    ),
+    (2, 1),
 )
 
 
@@ -108,7 +113,7 @@ def test_check_multitask_targets_missing_markers(y, classes):
 @pytest.mark.parametrize(
     "labels, dtype_kind",
     [
-        ([2, 0, 1, 0], "i"),
+        ([2, 0, 1, 0, 2, 1], "i"),
         (["dog", "cat", "emu", "cat"], "U"),
         ([True, False, True, True], "b"),
     ],
@@ -131,9 +136,11 @@ def test_check_multitask_targets_many_string_classes_stay_classes():
 @pytest.mark.parametrize(
     "y, expected",
     [
-        (np.arange(MAX_INFERRED_CLASSES), "multiclass"),
-        (np.arange(MAX_INFERRED_CLASSES + 1), "regression"),
-        (np.arange(MAX_INFERRED_CLASSES).astype(float), "multiclass"),
+        (np.tile(np.arange(MAX_INFERRED_CLASSES), 2), "multiclass"),
+        (np.tile(np.arange(MAX_INFERRED_CLASSES + 1), 2), "regression"),
+        (np.tile(np.arange(MAX_INFERRED_CLASSES), 2).astype(float), "multiclass"),
+        (np.arange(5), "regression"),  # five scores, each seen once
+        (np.array([3, 1, 2, 1, 3, 2]), "multiclass"),
         (np.array([0, 1, 0, 1]), "binary"),
         (np.array([-1, 1, 1]), "binary"),
         (np.array([0.5, 1.5, 2.5]), "regression"),
@@ -144,7 +151,7 @@ def test_check_multitask_targets_many_string_classes_stay_classes():
     ],
 )
 def test_check_multitask_targets_type_inference(y, expected):
-    """Check the rule: at most 20 integer values are classes, else regression."""
+    """Check the rule: at most 20 integer values, each seen twice on average."""
     assert check_multitask_targets(y).types == [expected]
 
 

@@ -840,16 +840,23 @@ class MultiTaskFineTuner(
 
     # ------------------------------------------------------------- predict
 
-    def _forward(self, X):
-        """Return the raw outputs of each head for validated X, as ndarrays."""
+    def _forward(self, X, represent=False):
+        """Run validated X through the network in chunks, in evaluation mode.
+
+        Return each head's raw output as an ndarray, or with ``represent`` the
+        shared representation (as a one-element list).
+        """
         module = self.net_.module_
         module.eval()
+        function = module.represent if represent else module
         device = self.net_.device
         chunks = []
         with torch.inference_mode():
             for start in range(0, X.shape[0], PREDICT_CHUNK_ROWS):
                 batch = as_float_tensor(X[start : start + PREDICT_CHUNK_ROWS], device)
-                chunks.append([out.cpu().numpy() for out in module(batch)])
+                outputs = function(batch)
+                outputs = [outputs] if represent else outputs
+                chunks.append([out.cpu().numpy() for out in outputs])
         if len(chunks) == 1:
             return chunks[0]
         return [np.concatenate(parts) for parts in zip(*chunks)]
@@ -973,16 +980,7 @@ class MultiTaskFineTuner(
         X_shared : ndarray of shape (n_samples, `representation_size_`)
             The trunk's output, as float32.
         """
-        X = self._validate_X(X)
-        module = self.net_.module_
-        module.eval()
-        device = self.net_.device
-        chunks = []
-        with torch.inference_mode():
-            for start in range(0, X.shape[0], PREDICT_CHUNK_ROWS):
-                batch = as_float_tensor(X[start : start + PREDICT_CHUNK_ROWS], device)
-                chunks.append(module.represent(batch).cpu().numpy())
-        return np.concatenate(chunks)
+        return self._forward(self._validate_X(X), represent=True)[0]
 
     @property
     def _n_features_out(self):

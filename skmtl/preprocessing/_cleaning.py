@@ -10,7 +10,11 @@ from sklearn.impute import MissingIndicator, SimpleImputer
 from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder
 from sklearn.utils.validation import FLOAT_DTYPES, check_is_fitted, validate_data
 
-from skmtl.preprocessing._common import _check_column_order, _input_feature_names
+from skmtl.preprocessing._common import (
+    _check_column_order,
+    _input_feature_names,
+    _validate_fitted_input,
+)
 from skmtl.utils._sklearn_compat import Interval, StrOptions, _fit_context
 from skmtl.utils._validation import _is_missing
 
@@ -123,11 +127,7 @@ class QuantileClipper(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         X_tr : ndarray of shape (n_samples, n_features)
             The clipped data.
         """
-        check_is_fitted(self)
-        _check_column_order(self, X)
-        X = validate_data(
-            self, X, dtype=FLOAT_DTYPES, reset=False, ensure_all_finite="allow-nan"
-        )
+        X = _validate_fitted_input(self, X)
         return np.clip(X, self.lower_, self.upper_)
 
     def __sklearn_tags__(self):

@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 
 import numpy as np
+from sklearn.utils.validation import FLOAT_DTYPES, check_is_fitted, validate_data
 
 
 def _check_column_order(estimator, X):
@@ -47,3 +48,15 @@ def _input_feature_names(estimator, input_features):
             f"({n_features}), got {len(input_features)}"
         )
     return input_features
+
+
+def _validate_fitted_input(estimator, X):
+    """Check a fitted one-to-one transformer's input: fitted, same columns.
+
+    Returns X as a float array, NaN allowed.
+    """
+    check_is_fitted(estimator)
+    _check_column_order(estimator, X)
+    return validate_data(
+        estimator, X, dtype=FLOAT_DTYPES, reset=False, ensure_all_finite="allow-nan"
+    )

@@ -11,9 +11,9 @@ from sklearn.preprocessing import (
     RobustScaler,
     StandardScaler,
 )
-from sklearn.utils.validation import FLOAT_DTYPES, check_is_fitted, validate_data
+from sklearn.utils.validation import FLOAT_DTYPES, validate_data
 
-from skmtl.preprocessing._common import _check_column_order
+from skmtl.preprocessing._common import _validate_fitted_input
 from skmtl.utils._sklearn_compat import Interval, StrOptions, _fit_context
 
 SCALING_METHODS = ("minmax", "power", "quantile", "robust", "standard")
@@ -162,11 +162,7 @@ class FeatureScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         X_tr : ndarray of shape (n_samples, n_features)
             The scaled data.
         """
-        check_is_fitted(self)
-        _check_column_order(self, X)
-        X = validate_data(
-            self, X, dtype=FLOAT_DTYPES, reset=False, ensure_all_finite="allow-nan"
-        )
+        X = _validate_fitted_input(self, X)
         return self.scaler_.transform(X)
 
     def inverse_transform(self, X):
@@ -182,11 +178,7 @@ class FeatureScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         X_original : ndarray of shape (n_samples, n_features)
             Data in the units seen in fit.
         """
-        check_is_fitted(self)
-        _check_column_order(self, X)
-        X = validate_data(
-            self, X, dtype=FLOAT_DTYPES, reset=False, ensure_all_finite="allow-nan"
-        )
+        X = _validate_fitted_input(self, X)
         return self.scaler_.inverse_transform(X)
 
     def __sklearn_tags__(self):

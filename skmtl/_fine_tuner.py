@@ -260,6 +260,11 @@ class MultiTaskFineTuner(
         They take precedence over the settings derived from the parameters
         above.
 
+    dtype : {'float32', 'float64'}, default='float32'
+        Floating-point precision of the network, its inputs and its
+        representation. float64 is slower but reproduces to the last digits
+        (sample weights then match repeated rows exactly, for instance).
+
     device : str, default='cpu'
         ``'cpu'``, ``'cuda'`` (or ``'cuda:<index>'``), or ``'auto'`` for CUDA
         when available.
@@ -331,8 +336,9 @@ class MultiTaskFineTuner(
 
     Notes
     -----
-    Features are cast to float32. Regression targets are standardized with
-    their (sample-weighted) mean and standard deviation over labelled rows.
+    Features are cast to `dtype` (float32 by default). Regression targets are
+    standardized with their (sample-weighted) mean and standard deviation over
+    labelled rows.
     Each task's loss averages over the rows of a batch that carry a label for
     it, so a task with few labels is not drowned by one with many.
 
@@ -387,6 +393,7 @@ class MultiTaskFineTuner(
         "trunk_lr_scale": [Interval(Real, 0, None, closed="left")],
         "callbacks": [list, None],
         "net_params": [dict, None],
+        "dtype": [StrOptions({"float32", "float64"})],
         "device": [str, torch.device],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
@@ -426,6 +433,7 @@ class MultiTaskFineTuner(
         trunk_lr_scale=1.0,
         callbacks=None,
         net_params=None,
+        dtype="float32",
         device="cpu",
         random_state=None,
         verbose=0,
@@ -462,6 +470,7 @@ class MultiTaskFineTuner(
         self.trunk_lr_scale = trunk_lr_scale
         self.callbacks = callbacks
         self.net_params = net_params
+        self.dtype = dtype
         self.device = device
         self.random_state = random_state
         self.verbose = verbose
@@ -538,10 +547,7 @@ class MultiTaskFineTuner(
             except BaseException:
                 self._clear_fitted_state()
                 raise
-        X = validate_data(
-            self, X, dtype=np.float32, ensure_all_finite=False, reset=False
-        )
-        _check_finite_features(X, getattr(self, "feature_names_in_", None))
+        X = self._validate_X(X)
         encoded = encode_for_fitted_tasks(y, self, X.shape[0])
         weights = None
         if sample_weight is not None:
@@ -550,7 +556,7 @@ class MultiTaskFineTuner(
             )
         device = self.net_.device
         with seeded_torch(self._seed + self.n_epochs_, device):
-            dataset = _make_dataset(X, encoded, weights, device)
+            dataset = _make_dataset(X, encoded, weights, device, self._dtype)
             self.net_.partial_fit(dataset, y=None, epochs=1)
         self.net_.module_.eval()
         self.n_epochs_ = len(self.history_)
@@ -558,7 +564,7 @@ class MultiTaskFineTuner(
         return self
 
     def _fit(self, X, y, sample_weight, previous=None, epochs=None, classes=None):
-        X = validate_data(self, X, dtype=np.float32, ensure_all_finite=False)
+        X = validate_data(self, X, dtype=self.dtype, ensure_all_finite=False)
         _check_finite_features(X, getattr(self, "feature_names_in_", None))
         if previous is not None and X.shape[1] != previous.n_features:
             raise ValueError(
@@ -589,7 +595,7 @@ class MultiTaskFineTuner(
             # Unit weights are left out: they cost a gather and a product per
             # batch for nothing.
             dataset = _make_dataset(
-                X, encoded, sample_weight if weighted else None, device
+                X, encoded, sample_weight if weighted else None, device, self.dtype
             )
             train_split = None
             if early_stopping:
@@ -612,6 +618,7 @@ class MultiTaskFineTuner(
         net.module_.eval()
 
         self._seed = seed
+        self._dtype = self.dtype
         self.history_ = net.history
         self.n_epochs_ = len(net.history)
         self.best_epoch_ = _best_epoch(net.history, early_stopping)
@@ -853,7 +860,9 @@ class MultiTaskFineTuner(
         chunks = []
         with torch.inference_mode():
             for start in range(0, X.shape[0], PREDICT_CHUNK_ROWS):
-                batch = as_float_tensor(X[start : start + PREDICT_CHUNK_ROWS], device)
+                batch = as_float_tensor(
+                    X[start : start + PREDICT_CHUNK_ROWS], device, self._dtype
+                )
                 outputs = function(batch)
                 outputs = [outputs] if represent else outputs
                 chunks.append([out.cpu().numpy() for out in outputs])
@@ -864,7 +873,7 @@ class MultiTaskFineTuner(
     def _validate_X(self, X):
         check_is_fitted(self)
         X = validate_data(
-            self, X, dtype=np.float32, ensure_all_finite=False, reset=False
+            self, X, dtype=self._dtype, ensure_all_finite=False, reset=False
         )
         _check_finite_features(X, getattr(self, "feature_names_in_", None))
         return X
@@ -978,7 +987,7 @@ class MultiTaskFineTuner(
         Returns
         -------
         X_shared : ndarray of shape (n_samples, `representation_size_`)
-            The trunk's output, as float32.
+            The trunk's output, in `dtype`.
         """
         return self._forward(self._validate_X(X), represent=True)[0]
 
@@ -1070,7 +1079,7 @@ class MultiTaskFineTuner(
         tags.target_tags.required = True
         tags.target_tags.multi_output = True
         tags.target_tags.single_output = True
-        tags.transformer_tags.preserves_dtype = ["float32"]
+        tags.transformer_tags.preserves_dtype = [self.dtype]
         return tags
 
 
@@ -1092,13 +1101,14 @@ def _best_epoch(history, early_stopping):
     return len(history)
 
 
-def _make_dataset(X, encoded, sample_weight, device):
+def _make_dataset(X, encoded, sample_weight, device, dtype):
+    torch_dtype = getattr(torch, dtype)
     return TaskDataset(
-        as_float_tensor(X, device),
-        torch.as_tensor(encoded, dtype=torch.float32, device=device),
+        as_float_tensor(X, device, dtype),
+        torch.as_tensor(encoded, dtype=torch_dtype, device=device),
         None
         if sample_weight is None
-        else torch.as_tensor(sample_weight, dtype=torch.float32, device=device),
+        else torch.as_tensor(sample_weight, dtype=torch_dtype, device=device),
     )
 
 

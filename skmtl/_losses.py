@@ -223,7 +223,9 @@ class MultiTaskLoss(nn.Module):
             row_error = (outputs.reconstruction - inputs).pow(2).mean(dim=1)
             total = total + self.reconstruction_weight * row_error.mean()
             extra_losses.append(row_error.sum().detach())
-            extra_weights.append(torch.tensor(float(len(row_error)), device=Y.device))
+            extra_weights.append(
+                torch.tensor(float(len(row_error)), dtype=Y.dtype, device=Y.device)
+            )
         if self.metric_loss is not None:
             target = Y[:, self.metric_task]
             labelled = ~torch.isnan(target)

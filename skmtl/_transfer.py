@@ -40,7 +40,7 @@ def representation_size(trunk, X):
     except Exception as exc:
         raise ValueError(
             f"The trunk failed on a batch of shape {tuple(probe.shape)}: {exc}. A "
-            "custom trunk must accept (batch, n_features) float32 input."
+            "custom trunk must accept (batch, n_features) float input."
         ) from exc
     finally:
         trunk.train(was_training)
@@ -108,6 +108,8 @@ def build_network(estimator, X, targets, previous=None):
         )
         if estimator.pretrained_trunk is not None:
             load_trunk_state(trunk, estimator.pretrained_trunk)
+    torch_dtype = getattr(torch, estimator.dtype)
+    trunk = trunk.to(torch_dtype)
     width = representation_size(trunk, X)
     keys = head_keys(targets.names)
     head_sizes = {
@@ -126,7 +128,7 @@ def build_network(estimator, X, targets, previous=None):
         _reuse_heads(network, keys, targets, previous)
         if network.decoder is not None and previous.network.decoder is not None:
             network.decoder = copy.deepcopy(previous.network.decoder)
-    return network
+    return network.to(torch_dtype)
 
 
 def _reuse_heads(network, keys, targets, previous):

@@ -4,6 +4,10 @@ import numpy as np
 import pytest
 import torch
 
+# The test networks are tiny: a second intra-op thread only adds spin-waiting,
+# and on a busy machine it makes each step several times slower.
+torch.set_num_threads(1)
+
 
 @pytest.fixture(autouse=True)
 def _seed_everything():

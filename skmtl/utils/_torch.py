@@ -66,12 +66,12 @@ def seeded_torch(seed, device="cpu"):
         yield
 
 
-def as_float_tensor(X, device="cpu"):
-    """Convert a float32 ndarray to a tensor without copying when possible.
+def as_float_tensor(X, device="cpu", dtype="float32"):
+    """Convert a float ndarray to a tensor without copying when possible.
 
     A read-only array (a memory map, say) is copied, because torch cannot
     safely share memory it may not write to.
     """
     if not X.flags.writeable:
         X = np.array(X)
-    return torch.from_numpy(np.ascontiguousarray(X, dtype=np.float32)).to(device)
+    return torch.from_numpy(np.ascontiguousarray(X, dtype=dtype)).to(device)

@@ -37,7 +37,7 @@ often chosen parameters.
 
 Usage::
 
-    python benchmarks/bench_classical.py --quick             # a few minutes, 2 cores
+    python benchmarks/bench_classical.py --quick             # ~14 min, shared 2 cores
     python benchmarks/bench_classical.py                     # full protocol, hours
     python benchmarks/bench_classical.py --tiny              # < 30 s smoke test
     python benchmarks/bench_classical.py --quick --datasets yeast adult \\
@@ -541,7 +541,7 @@ def _rebase_tasks(task, keep):
     return np.array([lookup[t] for t in task])
 
 
-def load_problem(name, mode, seed, n_folds):
+def load_problem(name, mode, seed, n_folds, n_samples=None):
     """Return a dict describing the data set and its outer splits."""
     rng = np.random.RandomState(seed)
     if name == "school":
@@ -684,6 +684,8 @@ def load_problem(name, mode, seed, n_folds):
         tr_d, te_d = loader(subset="train"), loader(subset="test")
         X_tr, Y_tr, X_te, Y_te = tr_d.data, tr_d.target, te_d.data, te_d.target
         n_train = {"full": None, "quick": 8000, "tiny": 1000}[mode]
+        if n_samples is not None:
+            n_train = n_samples or None
         n_test = {"full": None, "quick": None, "tiny": 2000}[mode]
         if n_train is not None and n_train < len(X_tr):
             rows = rng.choice(len(X_tr), n_train, replace=False)
@@ -1049,6 +1051,13 @@ def main(argv=None):
         "--estimators", nargs="+", default=None, help="model names (see GRIDS)"
     )
     parser.add_argument("--random-seed", type=int, default=0)
+    parser.add_argument(
+        "--n-samples",
+        type=int,
+        default=None,
+        help="training rows kept for adult and census (0: all; default: all in "
+        "full mode, 8000 in quick mode, 1000 in tiny mode)",
+    )
     parser.add_argument("--n-jobs", type=int, default=1, help="GridSearchCV n_jobs")
     parser.add_argument(
         "--output-dir",
@@ -1080,7 +1089,9 @@ def main(argv=None):
     started = time.perf_counter()
     records, problems = [], {}
     for dataset in datasets:
-        problem = load_problem(dataset, run_mode, args.random_seed, n_folds)
+        problem = load_problem(
+            dataset, run_mode, args.random_seed, n_folds, args.n_samples
+        )
         problems[dataset] = problem
         estimators = make_estimators(
             problem["kind"],

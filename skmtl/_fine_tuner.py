@@ -167,8 +167,9 @@ class MultiTaskFineTuner(
         autoencoder (the decoder reconstructs the clean inputs).
 
     metric_loss : {None, 'contrastive', 'triplet'}, default=None
-        Metric-learning objective on the shared representation, driven by the
-        labels of `metric_task`: ``'contrastive'`` (siamese) over every pair
+        Metric-learning objective on the shared representation (scaled to unit
+        length, so distances lie in [0, 2]), driven by the labels of
+        `metric_task`: ``'contrastive'`` (siamese) over every pair
         of labelled rows in a batch, or ``'triplet'`` with the hardest positive
         and negative of each row in the batch. No pair data set is needed.
 
@@ -180,7 +181,8 @@ class MultiTaskFineTuner(
         Weight of the metric-learning objective in the loss.
 
     margin : float, default=1.0
-        Margin of the metric-learning objective, in representation units.
+        Margin of the metric-learning objective, a distance between unit-length
+        representations (at most 2).
 
     optimizer : {'adam', 'adamw', 'sgd', 'rmsprop', 'adagrad'} or \
             torch.optim.Optimizer subclass, default='adam'

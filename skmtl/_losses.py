@@ -130,8 +130,8 @@ class MultiTaskLoss(nn.Module):
         the network's reconstruction and the clean inputs, over every row,
         labelled or not.
     metric_loss : {None, 'contrastive', 'triplet'}, default=None
-        Metric-learning objective on the shared representation, mined within
-        each batch from the labels of task ``metric_task``.
+        Metric-learning objective on the L2-normalized shared representation,
+        mined within each batch from the labels of task ``metric_task``.
     metric_task : int, default=None
         Position of the classification task whose labels drive `metric_loss`.
     metric_weight : float, default=1.0
@@ -229,8 +229,12 @@ class MultiTaskLoss(nn.Module):
         if self.metric_loss is not None:
             target = Y[:, self.metric_task]
             labelled = ~torch.isnan(target)
+            # On the unit sphere: unnormalized, the easiest way to shrink a
+            # triplet loss on overlapping classes is to shrink every distance,
+            # which kills the trunk's units (representation collapse).
+            representation = F.normalize(outputs.representation[labelled], dim=1)
             value = METRIC_LOSSES[self.metric_loss](
-                outputs.representation[labelled], target[labelled], self.margin
+                representation, target[labelled], self.margin
             )
             total = total + self.metric_weight * value
             count = labelled.sum().to(Y.dtype)

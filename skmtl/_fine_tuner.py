@@ -768,6 +768,10 @@ class MultiTaskFineTuner(
         if self.verbose >= 2:
             callbacks.append(ProgressBar())
         optimizer_params = {"optimizer__weight_decay": self.weight_decay}
+        if self.optimizer in OPTIMIZERS:
+            # One multi-tensor update instead of a Python loop over parameters:
+            # with a head per task, hundreds of tasks mean hundreds of tensors.
+            optimizer_params["optimizer__foreach"] = True
         if self.optimizer == "sgd":
             optimizer_params["optimizer__momentum"] = self.momentum
             optimizer_params["optimizer__nesterov"] = self.nesterov

@@ -6,17 +6,6 @@ from torch import nn
 from torch.nn import functional as F
 
 
-def _per_row_loss(output, target, task_type):
-    """Unreduced loss of one task; ``target`` holds no NaN."""
-    if task_type == "multiclass":
-        return F.cross_entropy(output, target.long(), reduction="none")
-    if task_type == "binary":
-        return F.binary_cross_entropy_with_logits(
-            output[:, 0], target, reduction="none"
-        )
-    return (output[:, 0] - target) ** 2
-
-
 def _pairwise_distances(representation):
     squared = torch.cdist(representation, representation).pow(2)
     # the gradient of sqrt is infinite at 0 (a row paired with itself)
@@ -172,12 +161,54 @@ class MultiTaskLoss(nn.Module):
         weights = [1.0] * len(self.task_types) if task_weights is None else task_weights
         weights = torch.as_tensor(weights, dtype=torch.float32)
         self.register_buffer("task_weights", weights / weights.sum())
+        self._group_columns()
         # Names of every reported loss: the tasks', then the objectives'.
         self.report_names = list(self.task_names)
         if reconstruction_weight > 0:
             self.report_names.append("reconstruction")
         if metric_loss is not None:
             self.report_names.append(metric_loss)
+
+    def _group_columns(self):
+        """Index binary and regression tasks as groups.
+
+        With hundreds of tasks, one loss per task is hundreds of small ops per
+        batch; grouped, binary and regression tasks cost one op each.
+        """
+        by_type = {kind: [] for kind in ("binary", "regression", "multiclass")}
+        for t, task_type in enumerate(self.task_types):
+            by_type[task_type].append(t)
+        self._binary = by_type["binary"]
+        self._regression = by_type["regression"]
+        self._multiclass = by_type["multiclass"]
+        order = self._binary + self._regression + self._multiclass
+        self.register_buffer(
+            "_task_order", torch.argsort(torch.as_tensor(order, dtype=torch.long))
+        )
+        self.register_buffer(
+            "_binary_index", torch.as_tensor(self._binary, dtype=torch.long)
+        )
+        self.register_buffer(
+            "_regression_index", torch.as_tensor(self._regression, dtype=torch.long)
+        )
+
+    def _row_losses(self, outputs, targets):
+        """Unreduced loss of every (row, task), for NaN-free targets."""
+        parts = []
+        if self._binary:
+            logits = torch.cat([outputs[t] for t in self._binary], dim=1)
+            parts.append(
+                F.binary_cross_entropy_with_logits(
+                    logits, targets[:, self._binary_index], reduction="none"
+                )
+            )
+        if self._regression:
+            predicted = torch.cat([outputs[t] for t in self._regression], dim=1)
+            parts.append((predicted - targets[:, self._regression_index]) ** 2)
+        for t in self._multiclass:
+            loss = F.cross_entropy(outputs[t], targets[:, t].long(), reduction="none")
+            parts.append(loss[:, None])
+        return torch.cat(parts, dim=1)[:, self._task_order]
 
     def forward(self, outputs, Y, sample_weight=None, inputs=None):
         """Return ``(total, loss_sums, weight_sums)`` for one batch.
@@ -206,18 +237,12 @@ class MultiTaskLoss(nn.Module):
         if sample_weight is not None:
             weights = weights * sample_weight[:, None]
         targets = torch.where(labelled, Y, torch.zeros_like(Y))
-        task_losses, loss_sums = [], []
-        for t, (output, task_type) in enumerate(zip(outputs, self.task_types)):
-            row_loss = _per_row_loss(output, targets[:, t], task_type)
-            loss_sum = (row_loss * weights[:, t]).sum()
-            task_losses.append(loss_sum)
-            loss_sums.append(loss_sum.detach())
+        row_losses = self._row_losses(outputs, targets)
+        task_losses = (row_losses * weights).sum(dim=0)
         weight_sums = weights.sum(dim=0)
-        means = torch.stack(task_losses) / weight_sums.clamp_min(
-            torch.finfo(Y.dtype).tiny
-        )
+        means = task_losses / weight_sums.clamp_min(torch.finfo(Y.dtype).tiny)
         total = (means * self.task_weights.to(means.dtype)).sum()
-        loss_sums, weight_sums = torch.stack(loss_sums), weight_sums.detach()
+        loss_sums, weight_sums = task_losses.detach(), weight_sums.detach()
         extra_losses, extra_weights = [], []
         if self.reconstruction_weight > 0:
             row_error = (outputs.reconstruction - inputs).pow(2).mean(dim=1)

@@ -139,7 +139,16 @@ class MultiTaskNetwork(nn.Module):
         if self.training and self.input_noise > 0:
             inputs = X + self.input_noise * torch.randn_like(X)
         shared = self.represent(inputs)
-        outputs = TaskOutputs(head(shared) for head in self.heads.values())
+        # All heads as one matrix product: with hundreds of tasks, one small
+        # product per head costs far more in per-op overhead than in flops.
+        heads = list(self.heads.values())
+        stacked = torch.nn.functional.linear(
+            shared,
+            torch.cat([head.weight for head in heads]),
+            torch.cat([head.bias for head in heads]),
+        )
+        widths = [head.out_features for head in heads]
+        outputs = TaskOutputs(torch.split(stacked, widths, dim=1))
         outputs.representation = shared
         if self.decoder is not None:
             outputs.reconstruction = self.decoder(shared)

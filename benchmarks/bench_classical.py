@@ -550,7 +550,7 @@ def load_problem(name, mode, seed, n_folds, n_samples=None):
         rows = np.isin(d.task, keep)
         task = _rebase_tasks(d.task[rows], keep)
         X, y, masks = d.data[rows], d.y[rows], d.train_masks[:, rows]
-        n_splits = {"full": 10, "quick": 2, "tiny": 1}[mode]
+        n_splits = {"full": 10, "quick": 1, "tiny": 1}[mode]
         T = len(keep)
         splits = []
         for k in range(n_splits):
@@ -591,7 +591,7 @@ def load_problem(name, mode, seed, n_folds, n_samples=None):
         )
         Y_tr = tr_d.target[r_tr][:, keep]
         Y_te = te_d.target[r_te][:, keep]
-        n_seeds = {"full": 3, "quick": 2, "tiny": 1}[mode]
+        n_seeds = {"full": 3, "quick": 1, "tiny": 1}[mode]
         splits = [
             Split(
                 label=f"seed{s}",
@@ -653,7 +653,7 @@ def load_problem(name, mode, seed, n_folds, n_samples=None):
             task_names = task_names[:6]
         scaler = StandardScaler().fit(X_tr)
         X_tr, X_te = scaler.transform(X_tr), scaler.transform(X_te)
-        n_seeds = {"full": 3, "quick": 2, "tiny": 1}[mode]
+        n_seeds = {"full": 3, "quick": 1, "tiny": 1}[mode]
         splits = [
             Split(
                 label=f"seed{s}",

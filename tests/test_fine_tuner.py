@@ -502,3 +502,11 @@ def test_fine_tuner_cuda_matches_cpu_shapes(mixed_tasks):
     model = _fit(X, Y, device="cuda")
     assert model.predict(X).shape == Y.shape
     assert next(model.net_.module_.parameters()).is_cuda
+
+
+def test_fine_tuner_verbose_2_adds_a_progress_bar(mixed_tasks, capsys):
+    X, Y = mixed_tasks
+    _fit(X, Y, verbose=2, max_epochs=1)
+    captured = capsys.readouterr()
+    assert "it/s" in captured.err + captured.out
+    assert "train_loss_task_0" in captured.out

@@ -31,7 +31,7 @@ def build_trunk(trunk, n_features, hidden_layer_sizes, activation, dropout, batc
 
 def representation_size(trunk, X):
     """Run the trunk on two rows of X to learn the width of its output."""
-    probe = torch.from_numpy(np.ascontiguousarray(X[:2]))
+    probe = torch.from_numpy(np.array(X[:2]))  # a copy: X may be read-only
     was_training = trunk.training
     trunk.eval()
     try:

@@ -151,6 +151,7 @@ def fit_sklearn_mlps(X, Y, epochs):
 
 
 def time_call(function, repeats):
+    function()  # warm-up: first-touch allocations, lazy initialization
     durations = []
     for _ in range(repeats):
         start = time.perf_counter()

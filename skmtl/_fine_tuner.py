@@ -1,7 +1,6 @@
 """MultiTaskFineTuner: a shared trunk with one head per task, as an estimator."""
 # SPDX-License-Identifier: BSD-3-Clause
 
-import copy
 import os
 from numbers import Integral, Real
 
@@ -13,23 +12,27 @@ from sklearn.base import (
     TransformerMixin,
 )
 from sklearn.metrics import r2_score
-from sklearn.model_selection import ShuffleSplit, StratifiedShuffleSplit
 from sklearn.utils import check_random_state
 from sklearn.utils._available_if import available_if
 from sklearn.utils.validation import check_is_fitted, validate_data
-from skorch.callbacks import Callback, EarlyStopping, LRScheduler, ProgressBar
 from skorch.helper import predefined_split
 from torch import nn
 
-from skmtl._callbacks import GradualUnfreezer
 from skmtl._encoding import (
     add_classes,
     encode_for_fitted_tasks,
     standardize_regression,
 )
-from skmtl._losses import METRIC_LOSSES, MultiTaskLoss
+from skmtl._losses import METRIC_LOSSES
 from skmtl._network import ACTIVATIONS
-from skmtl._trainer import BatchIterator, MultiTaskNet, TaskDataset
+from skmtl._trainer import (
+    LR_SCHEDULES,
+    OPTIMIZERS,
+    TaskDataset,
+    best_epoch,
+    build_net,
+    validation_split,
+)
 from skmtl._transfer import build_network, set_trainable_layers
 from skmtl.utils._sklearn_compat import (
     Interval,
@@ -40,23 +43,9 @@ from skmtl.utils._sklearn_compat import (
 from skmtl.utils._torch import as_float_tensor, resolve_device, seeded_torch
 from skmtl.utils._validation import align_target_columns, check_multitask_targets
 
-LR_SCHEDULES = ("step", "cosine", "plateau")
-
-OPTIMIZERS = {
-    "adam": torch.optim.Adam,
-    "adamw": torch.optim.AdamW,
-    "sgd": torch.optim.SGD,
-    "rmsprop": torch.optim.RMSprop,
-    "adagrad": torch.optim.Adagrad,
-}
-
 # Rows per forward pass at predict time: large enough that per-call overhead
 # vanishes, small enough that activations of a wide trunk fit in memory.
 PREDICT_CHUNK_ROWS = 65536
-
-
-def _silent(*args, **kwargs):
-    """Sink that prints nothing (a module-level function pickles)."""
 
 
 def _has_classification_task(estimator):
@@ -601,10 +590,11 @@ class MultiTaskFineTuner(
             )
             train_split = None
             if early_stopping:
-                train_idx, valid_idx = self._validation_split(targets, seed)
+                train_idx, valid_idx = validation_split(self, targets, seed)
                 train_split = predefined_split(dataset.subset(valid_idx))
                 dataset = dataset.subset(train_idx)
-            net = self._build_net(
+            net = build_net(
+                self,
                 network,
                 targets,
                 task_weights,
@@ -623,7 +613,7 @@ class MultiTaskFineTuner(
         self._dtype = self.dtype
         self.history_ = net.history
         self.n_epochs_ = len(net.history)
-        self.best_epoch_ = _best_epoch(net.history, early_stopping)
+        self.best_epoch_ = best_epoch(net.history, early_stopping)
         self.task_names_ = np.asarray(targets.names, dtype=object)
         self.task_types_ = dict(zip(targets.names, targets.types))
         self.n_tasks_ = targets.n_tasks
@@ -709,118 +699,6 @@ class MultiTaskFineTuner(
                 f"{weights.tolist()}."
             )
         return weights.tolist()
-
-    def _validation_split(self, targets, seed):
-        n_samples = targets.encoded.shape[0]
-        n_valid = int(np.ceil(self.validation_fraction * n_samples))
-        if n_samples < 2 or n_valid >= n_samples:
-            raise ValueError(
-                f"early_stopping needs at least 2 rows and a validation set smaller "
-                f"than the training data; got n_samples={n_samples} and "
-                f"validation_fraction={self.validation_fraction}."
-            )
-        indices = np.arange(n_samples)
-        strata = _stratification_labels(targets)
-        if strata is not None:
-            splitter = StratifiedShuffleSplit(
-                n_splits=1, test_size=n_valid, random_state=seed
-            )
-            try:
-                return next(splitter.split(indices, strata))
-            except ValueError:
-                pass  # too few rows in some class to stratify: split at random
-        splitter = ShuffleSplit(n_splits=1, test_size=n_valid, random_state=seed)
-        return next(splitter.split(indices))
-
-    def _build_net(
-        self,
-        network,
-        targets,
-        task_weights,
-        metric_task,
-        train_split,
-        device,
-        n_frozen,
-        early_stopping,
-    ):
-        callbacks = [copy.deepcopy(cb) for cb in self.callbacks or []]
-        for callback in callbacks:
-            entry = callback[1] if isinstance(callback, tuple) else callback
-            if not isinstance(entry, Callback):
-                raise TypeError(
-                    f"callbacks must hold skorch callbacks; got {type(entry).__name__}."
-                )
-        monitor = "valid_loss" if early_stopping else "train_loss"
-        if early_stopping:
-            callbacks.append(
-                EarlyStopping(
-                    monitor=monitor,
-                    patience=self.n_iter_no_change,
-                    threshold=self.tol,
-                    load_best=True,
-                    sink=print if self.verbose else _silent,
-                )
-            )
-        if self.lr_schedule is not None:
-            callbacks.append(self._lr_scheduler(monitor))
-        if self.unfreeze_every is not None and n_frozen > 0:
-            callbacks.append(GradualUnfreezer(self.unfreeze_every, n_frozen))
-        if self.verbose >= 2:
-            callbacks.append(ProgressBar())
-        optimizer_params = {"optimizer__weight_decay": self.weight_decay}
-        if self.optimizer in OPTIMIZERS:
-            # One multi-tensor update instead of a Python loop over parameters:
-            # with a head per task, hundreds of tasks mean hundreds of tensors.
-            optimizer_params["optimizer__foreach"] = True
-        if self.optimizer == "sgd":
-            optimizer_params["optimizer__momentum"] = self.momentum
-            optimizer_params["optimizer__nesterov"] = self.nesterov
-        if self.trunk_lr_scale != 1.0:
-            optimizer_params["optimizer__param_groups"] = [
-                ("trunk.*", {"lr": self.lr * self.trunk_lr_scale})
-            ]
-        params = {
-            "module": network,
-            "criterion": MultiTaskLoss,
-            "criterion__task_types": targets.types,
-            "criterion__task_weights": task_weights,
-            "criterion__task_names": targets.names,
-            "criterion__reconstruction_weight": self.reconstruction_weight,
-            "criterion__metric_loss": self.metric_loss,
-            "criterion__metric_task": (
-                None if metric_task is None else targets.names.index(metric_task)
-            ),
-            "criterion__metric_weight": self.metric_weight,
-            "criterion__margin": self.margin,
-            "optimizer": OPTIMIZERS.get(self.optimizer, self.optimizer),
-            "lr": self.lr,
-            **optimizer_params,
-            "batch_size": self.batch_size,
-            "max_epochs": self.max_epochs,
-            "train_split": train_split,
-            "iterator_train": BatchIterator,
-            "iterator_train__shuffle": True,
-            "iterator_valid": BatchIterator,
-            "callbacks": callbacks,
-            "device": device,
-            "verbose": int(self.verbose),
-            **(copy.deepcopy(self.net_params) or {}),
-        }
-        return MultiTaskNet(**params)
-
-    def _lr_scheduler(self, monitor):
-        if self.lr_schedule == "step":
-            return LRScheduler(
-                policy="StepLR", step_size=max(1, self.max_epochs // 3), gamma=0.1
-            )
-        if self.lr_schedule == "cosine":
-            return LRScheduler(policy="CosineAnnealingLR", T_max=self.max_epochs)
-        return LRScheduler(
-            policy="ReduceLROnPlateau",
-            monitor=monitor,
-            factor=0.1,
-            patience=max(1, self.n_iter_no_change // 2),
-        )
 
     # ------------------------------------------------------------- transfer
 
@@ -1087,24 +965,6 @@ class MultiTaskFineTuner(
         tags.target_tags.single_output = True
         tags.transformer_tags.preserves_dtype = [self.dtype]
         return tags
-
-
-def _stratification_labels(targets):
-    """Class indices of the most-labelled classification task (-1 = missing)."""
-    candidates = [j for j, kind in enumerate(targets.types) if kind != "regression"]
-    if not candidates:
-        return None
-    j = max(candidates, key=lambda k: targets.labelled[:, k].sum())
-    return np.where(targets.labelled[:, j], targets.encoded[:, j], -1).astype(int)
-
-
-def _best_epoch(history, early_stopping):
-    if early_stopping:
-        flags = history[:, "valid_loss_best"]
-        best = [i for i, flag in enumerate(flags) if flag]
-        if best:
-            return best[-1] + 1
-    return len(history)
 
 
 def _make_dataset(X, encoded, sample_weight, device, dtype):

@@ -1,14 +1,26 @@
-"""The private skorch net that trains the multi-task network."""
+"""Training through skorch: the net subclass, its data feed and its set-up."""
 # SPDX-License-Identifier: BSD-3-Clause
 
+import copy
 import math
 
+import numpy as np
 import torch
+from sklearn.model_selection import ShuffleSplit, StratifiedShuffleSplit
 from skorch import NeuralNet
-from skorch.callbacks import EpochTimer, PassthroughScoring, PrintLog
+from skorch.callbacks import (
+    Callback,
+    EarlyStopping,
+    EpochTimer,
+    LRScheduler,
+    PassthroughScoring,
+    PrintLog,
+    ProgressBar,
+)
 from skorch.utils import to_tensor
 
-from skmtl._callbacks import TaskLossReporter
+from skmtl._callbacks import GradualUnfreezer, TaskLossReporter
+from skmtl._losses import MultiTaskLoss
 
 
 class TaskDataset(torch.utils.data.Dataset):
@@ -128,3 +140,161 @@ class MultiTaskNet(NeuralNet):
             ("task_losses", TaskLossReporter()),
             ("print_log", PrintLog()),
         ]
+
+
+LR_SCHEDULES = ("step", "cosine", "plateau")
+
+OPTIMIZERS = {
+    "adam": torch.optim.Adam,
+    "adamw": torch.optim.AdamW,
+    "sgd": torch.optim.SGD,
+    "rmsprop": torch.optim.RMSprop,
+    "adagrad": torch.optim.Adagrad,
+}
+
+
+def _silent(*args, **kwargs):
+    """Sink that prints nothing (a module-level function pickles)."""
+
+
+def validation_split(estimator, targets, seed):
+    """Split row indices for early stopping, stratified where a task allows."""
+    n_samples = targets.encoded.shape[0]
+    n_valid = int(np.ceil(estimator.validation_fraction * n_samples))
+    if n_samples < 2 or n_valid >= n_samples:
+        raise ValueError(
+            f"early_stopping needs at least 2 rows and a validation set smaller "
+            f"than the training data; got n_samples={n_samples} and "
+            f"validation_fraction={estimator.validation_fraction}."
+        )
+    indices = np.arange(n_samples)
+    strata = _stratification_labels(targets)
+    if strata is not None:
+        splitter = StratifiedShuffleSplit(
+            n_splits=1, test_size=n_valid, random_state=seed
+        )
+        try:
+            return next(splitter.split(indices, strata))
+        except ValueError:
+            pass  # too few rows in some class to stratify: split at random
+    splitter = ShuffleSplit(n_splits=1, test_size=n_valid, random_state=seed)
+    return next(splitter.split(indices))
+
+
+def _stratification_labels(targets):
+    """Class indices of the most-labelled classification task (-1 = missing)."""
+    candidates = [j for j, kind in enumerate(targets.types) if kind != "regression"]
+    if not candidates:
+        return None
+    j = max(candidates, key=lambda k: targets.labelled[:, k].sum())
+    return np.where(targets.labelled[:, j], targets.encoded[:, j], -1).astype(int)
+
+
+def build_net(
+    estimator,
+    network,
+    targets,
+    task_weights,
+    metric_task,
+    train_split,
+    device,
+    n_frozen,
+    early_stopping,
+):
+    """Configure the skorch net of one fit from the estimator's parameters.
+
+    The estimator's own callbacks are copied (a parameter never changes),
+    then early stopping, the learning-rate schedule, gradual unfreezing and
+    the progress bar are added as the parameters ask; `net_params` come last
+    and take precedence.
+    """
+    callbacks = [copy.deepcopy(cb) for cb in estimator.callbacks or []]
+    for callback in callbacks:
+        entry = callback[1] if isinstance(callback, tuple) else callback
+        if not isinstance(entry, Callback):
+            raise TypeError(
+                f"callbacks must hold skorch callbacks; got {type(entry).__name__}."
+            )
+    monitor = "valid_loss" if early_stopping else "train_loss"
+    if early_stopping:
+        callbacks.append(
+            EarlyStopping(
+                monitor=monitor,
+                patience=estimator.n_iter_no_change,
+                threshold=estimator.tol,
+                load_best=True,
+                sink=print if estimator.verbose else _silent,
+            )
+        )
+    if estimator.lr_schedule is not None:
+        callbacks.append(_lr_scheduler(estimator, monitor))
+    if estimator.unfreeze_every is not None and n_frozen > 0:
+        callbacks.append(GradualUnfreezer(estimator.unfreeze_every, n_frozen))
+    if estimator.verbose >= 2:
+        callbacks.append(ProgressBar())
+    optimizer_params = {"optimizer__weight_decay": estimator.weight_decay}
+    if estimator.optimizer in OPTIMIZERS:
+        # One multi-tensor update instead of a Python loop over parameters:
+        # with a head per task, hundreds of tasks mean hundreds of tensors.
+        optimizer_params["optimizer__foreach"] = True
+    if estimator.optimizer == "sgd":
+        optimizer_params["optimizer__momentum"] = estimator.momentum
+        optimizer_params["optimizer__nesterov"] = estimator.nesterov
+    if estimator.trunk_lr_scale != 1.0:
+        optimizer_params["optimizer__param_groups"] = [
+            ("trunk.*", {"lr": estimator.lr * estimator.trunk_lr_scale})
+        ]
+    params = {
+        "module": network,
+        "criterion": MultiTaskLoss,
+        "criterion__task_types": targets.types,
+        "criterion__task_weights": task_weights,
+        "criterion__task_names": targets.names,
+        "criterion__reconstruction_weight": estimator.reconstruction_weight,
+        "criterion__metric_loss": estimator.metric_loss,
+        "criterion__metric_task": (
+            None if metric_task is None else targets.names.index(metric_task)
+        ),
+        "criterion__metric_weight": estimator.metric_weight,
+        "criterion__margin": estimator.margin,
+        "optimizer": OPTIMIZERS.get(estimator.optimizer, estimator.optimizer),
+        "lr": estimator.lr,
+        **optimizer_params,
+        "batch_size": estimator.batch_size,
+        "max_epochs": estimator.max_epochs,
+        "train_split": train_split,
+        "iterator_train": BatchIterator,
+        "iterator_train__shuffle": True,
+        "iterator_valid": BatchIterator,
+        "callbacks": callbacks,
+        "device": device,
+        "verbose": int(estimator.verbose),
+        **(copy.deepcopy(estimator.net_params) or {}),
+    }
+    return MultiTaskNet(**params)
+
+
+def _lr_scheduler(estimator, monitor):
+    """Return the skorch callback of the estimator's ``lr_schedule``."""
+    if estimator.lr_schedule == "step":
+        return LRScheduler(
+            policy="StepLR", step_size=max(1, estimator.max_epochs // 3), gamma=0.1
+        )
+    if estimator.lr_schedule == "cosine":
+        return LRScheduler(policy="CosineAnnealingLR", T_max=estimator.max_epochs)
+    return LRScheduler(
+        policy="ReduceLROnPlateau",
+        monitor=monitor,
+        factor=0.1,
+        patience=max(1, estimator.n_iter_no_change // 2),
+    )
+
+
+def best_epoch(history, early_stopping):
+    """Return the 1-based epoch whose weights the net holds after training."""
+    if early_stopping:
+        flags = history[:, "valid_loss_best"]
+        best = [i for i, flag in enumerate(flags) if flag]
+        if best:
+            return best[-1] + 1
+    return len(history)

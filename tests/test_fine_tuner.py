@@ -21,6 +21,7 @@ from torch import nn
 
 from skmtl import MultiTaskFineTuner
 from skmtl._callbacks import TrainingDivergedError
+from skmtl._trainer import validation_split
 from skmtl.utils import check_multitask_targets
 
 FAST = dict(hidden_layer_sizes=(16,), max_epochs=5, random_state=0)
@@ -263,7 +264,7 @@ def test_fine_tuner_validation_split_is_stratified(mixed_tasks):
     X, Y = mixed_tasks
     model = MultiTaskFineTuner(**FAST, early_stopping=True, validation_fraction=0.25)
     targets = check_multitask_targets(Y[:, 1])
-    train, valid = model._validation_split(targets, seed=0)
+    train, valid = validation_split(model, targets, seed=0)
     assert len(valid) == 15 and len(np.intersect1d(train, valid)) == 0
     share = np.bincount(Y[valid, 1].astype(int), minlength=3) / len(valid)
     overall = np.bincount(Y[:, 1].astype(int)) / len(Y)

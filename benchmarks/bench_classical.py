@@ -54,7 +54,6 @@ other jobs) is in ``docs/user_guide/benchmarks.rst``.
 
 import argparse
 import os
-import platform
 import sys
 import threading
 import time
@@ -62,8 +61,8 @@ import warnings
 from collections import Counter
 
 import numpy as np
-import sklearn
 import torch
+from _machine import machine_description
 from sklearn.base import BaseEstimator, clone
 from sklearn.compose import TransformedTargetRegressor
 from sklearn.dummy import DummyClassifier, DummyRegressor
@@ -88,7 +87,6 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
-import skmtl
 from skmtl import MultiTaskFineTuner
 from skmtl.datasets import (
     load_adult,
@@ -866,27 +864,6 @@ def _fitted_task_names(model, n_tasks):
     if names is not None:
         return list(names)
     return [f"task_{t}" for t in range(n_tasks)]
-
-
-def machine_description():
-    cpu = platform.processor() or platform.machine()
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    cpu = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
-    return (
-        f"{platform.system()} {platform.machine()}, {cpu}, "
-        f"{os.cpu_count()} logical CPUs, load average "
-        f"{', '.join(f'{x:.2f}' for x in os.getloadavg())} at start; Python "
-        f"{platform.python_version()}, numpy {np.__version__}, scikit-learn "
-        f"{sklearn.__version__}, torch {torch.__version__} "
-        f"({torch.get_num_threads()} torch thread, BLAS/OpenMP 1 thread), "
-        f"skmtl {skmtl.__version__}"
-    )
 
 
 # -- reporting ----------------------------------------------------------------

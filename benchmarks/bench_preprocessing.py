@@ -59,15 +59,13 @@ reproducible with the same seed)::
 """  # noqa: E501
 
 import argparse
-import os
-import platform
 import time
 import warnings
 from pathlib import Path
 
 import numpy as np
-import sklearn
 import torch
+from _machine import machine_description
 from sklearn.dummy import DummyClassifier
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.exceptions import ConvergenceWarning
@@ -79,7 +77,6 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
-import skmtl
 from skmtl import MultiTaskFineTuner
 from skmtl.datasets import load_adult
 from skmtl.preprocessing import FeatureScaler, MultiTaskFeatureSelector, TableCleaner
@@ -155,24 +152,6 @@ def evaluate(pipe, X_train, Y_train, X_test, Y_test):
     return accuracy, auc, n_features, fit_time, predict_time
 
 
-def machine_line():
-    cpu = platform.processor() or platform.machine()
-    try:
-        with open("/proc/cpuinfo") as file:
-            for line in file:
-                if line.startswith("model name"):
-                    cpu = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
-    return (
-        f"machine: {cpu}, {os.cpu_count()} cores, {platform.system()}; python "
-        f"{platform.python_version()}, torch {torch.__version__} "
-        f"(1 thread everywhere), scikit-learn {sklearn.__version__}, "
-        f"skmtl {skmtl.__version__}"
-    )
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -208,7 +187,7 @@ def main():
     tasks = train.task_names
 
     header = [
-        machine_line(),
+        "machine: " + machine_description(),
         f"data: adult, official split, {len(X_train)} train rows (seed "
         f"{args.random_seed}), {len(test.data)} test rows; tasks {tasks}; "
         f"selector keeps k={N_SELECTED}",

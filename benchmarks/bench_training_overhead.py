@@ -23,16 +23,14 @@ else running) is in README.md, section "Speed".
 
 import argparse
 import copy
-import os
-import platform
 import statistics
 import time
 import warnings
 
 import numpy as np
-import sklearn
 import skorch
 import torch
+from _machine import machine_description
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 
@@ -182,12 +180,7 @@ def main():
     args = parser.parse_args()
 
     torch.set_num_threads(args.threads)
-    print(
-        f"machine: {platform.machine()}, {os.cpu_count()} cores, "
-        f"python {platform.python_version()}, torch {torch.__version__}, "
-        f"skorch {skorch.__version__}, scikit-learn {sklearn.__version__}, "
-        f"torch threads {torch.get_num_threads()}"
-    )
+    print("machine:", machine_description())
     print(
         f"data: {args.n_samples} x {args.n_features}, 3 tasks (multiclass, "
         "binary, regression), trunk 50-128-64, batch 256, Adam"

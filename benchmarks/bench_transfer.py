@@ -78,21 +78,18 @@ with the same seeds)::
 
 import argparse
 import math
-import os
-import platform
 import time
 from pathlib import Path
 
 import numpy as np
-import sklearn
 import torch
+from _machine import machine_description
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, roc_auc_score
 from sklearn.pipeline import make_pipeline
 from threadpoolctl import threadpool_limits
 
-import skmtl
 from skmtl import MultiTaskFineTuner
 from skmtl.datasets import load_adult
 from skmtl.preprocessing import FeatureScaler, TableCleaner
@@ -142,24 +139,6 @@ def pretrain(X, y_source, seed, max_epochs):
     )
     source.fit(X, y_source)
     return source, source.get_trunk_state()
-
-
-def machine_line():
-    cpu = platform.processor() or platform.machine()
-    try:
-        with open("/proc/cpuinfo") as file:
-            for line in file:
-                if line.startswith("model name"):
-                    cpu = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
-    return (
-        f"machine: {cpu}, {os.cpu_count()} cores, {platform.system()}; python "
-        f"{platform.python_version()}, torch {torch.__version__} "
-        f"(1 thread everywhere), scikit-learn {sklearn.__version__}, "
-        f"skmtl {skmtl.__version__}"
-    )
 
 
 def markdown_table(scores, budgets, names):
@@ -265,7 +244,7 @@ def main():
     seeds = list(range(args.random_seed, args.random_seed + n_seeds))
 
     header = [
-        machine_line(),
+        "machine: " + machine_description(),
         f"data: adult, official split; source task {SOURCE} on all {len(X)} "
         f"training rows ({pretrain_epochs} epochs, reconstruction_weight=1), "
         f"target task {TARGET} on N random training rows, scored on all "

@@ -8,7 +8,7 @@ archives ``<source>/*.npz`` and their ``README.md`` and writes, under
   stays under 2 MB (integer-valued or fixed-decimal float columns as the
   smallest integer type with a sentinel for NaN, repeated strings as codes
   into their levels, int64 arrays downcast). A JSON manifest stored in the
-  archive tells ``skmtl.datasets._base._read_bundled`` how to restore each
+  archive tells ``skmtl.datasets._archive._read_bundled`` how to restore each
   array and holds the sha256 of each original array, which the tests check.
 * ``<name>.txt``: the data set's section of the curators' README (origin,
   terms, content, caveats, published results), used as ``DESCR``.
@@ -37,7 +37,7 @@ from pathlib import Path
 
 import numpy as np
 
-from skmtl.datasets._base import (
+from skmtl.datasets._archive import (
     MANIFEST_KEY,
     _array_digest,
     _decode_arrays,

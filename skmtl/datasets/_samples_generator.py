@@ -5,9 +5,8 @@ from numbers import Integral, Real
 
 import numpy as np
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import validate_params
 
-from skmtl.utils._sklearn_compat import Interval
+from skmtl.utils._sklearn_compat import Interval, validate_params
 from skmtl.utils._validation import TASK_TYPES
 
 _COMMON_PARAMS = {

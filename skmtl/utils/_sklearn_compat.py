@@ -10,6 +10,7 @@ from sklearn.utils._param_validation import (
     Interval,
     Options,
     StrOptions,
+    validate_params,
 )
 from sklearn.utils.validation import _check_sample_weight
 
@@ -21,4 +22,5 @@ __all__ = [
     "StrOptions",
     "_check_sample_weight",
     "_fit_context",
+    "validate_params",
 ]

@@ -10,7 +10,7 @@ from skmtl.datasets import (
     load_school,
     load_yeast,
 )
-from skmtl.datasets._base import (
+from skmtl.datasets._archive import (
     _array_digest,
     _data_file,
     _read_bundled,

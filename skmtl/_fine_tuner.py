@@ -13,7 +13,6 @@ from sklearn.base import (
 )
 from sklearn.metrics import r2_score
 from sklearn.utils import check_random_state
-from sklearn.utils._available_if import available_if
 from sklearn.utils.validation import check_is_fitted, validate_data
 from skorch.helper import predefined_split
 from torch import nn
@@ -39,6 +38,7 @@ from skmtl.utils._sklearn_compat import (
     StrOptions,
     _check_sample_weight,
     _fit_context,
+    available_if,
 )
 from skmtl.utils._torch import as_float_tensor, resolve_device, seeded_torch
 from skmtl.utils._validation import align_target_columns, check_multitask_targets

@@ -4,6 +4,7 @@
 # ``_fit_context`` and the constraint classes are private in scikit-learn and
 # have moved between releases; importing them here keeps a move a one-file fix.
 from sklearn.base import _fit_context
+from sklearn.utils._available_if import available_if
 from sklearn.utils._param_validation import (
     HasMethods,
     Hidden,
@@ -22,5 +23,6 @@ __all__ = [
     "StrOptions",
     "_check_sample_weight",
     "_fit_context",
+    "available_if",
     "validate_params",
 ]

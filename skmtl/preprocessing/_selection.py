@@ -619,6 +619,16 @@ class JointSparseSelector(_MultiTaskSelectorMixin, BaseEstimator):
         self.n_iter_ = int(n_iter)
         self.task_names_ = list(targets.names)
         self.task_types_ = list(targets.types)
+        if not self._get_support_mask().any():
+            # alpha_max_ shrinks as tasks are added (about 1/sqrt(n_tasks)), so
+            # an alpha that suits a few tasks can remove every feature.
+            warnings.warn(
+                f"JointSparseSelector(alpha={self.alpha}) kept no feature: alpha "
+                f"is not below alpha_max_={self.alpha_max_:.4g} for these data "
+                f"({len(self.task_names_)} tasks). Use a smaller alpha, e.g. "
+                f"{0.5 * self.alpha_max_:.3g}.",
+                UserWarning,
+            )
         return self
 
     def _fit_sklearn(self, Xs, blocks):

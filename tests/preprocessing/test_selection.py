@@ -141,7 +141,8 @@ def test_joint_sparse_selector_alpha_max_removes_everything():
     selector = JointSparseSelector().fit(X, Y)
     assert selector.coef_.shape == (1 + 1 + 3, 12)
     assert selector.intercept_.shape == (5,)
-    empty = JointSparseSelector(alpha=selector.alpha_max_ * 1.01).fit(X, Y)
+    with pytest.warns(UserWarning, match=r"kept no feature: alpha is not below"):
+        empty = JointSparseSelector(alpha=selector.alpha_max_ * 1.01).fit(X, Y)
     assert_allclose(empty.scores_, 0.0)
     with pytest.warns(UserWarning, match="No features were selected"):
         assert empty.transform(X).shape == (80, 0)

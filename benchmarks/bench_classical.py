@@ -516,6 +516,26 @@ class Split(dict):
     """One outer split: train / test arrays, inner folds and a label."""
 
 
+def seeded_splits(n_seeds, seed, X_tr, Y_tr, X_te, Y_te, inner_folds, task_te=None):
+    """One Split per seed over the same official train/test partition.
+
+    ``inner_folds(seed)`` returns the inner cross-validation folds of a seed.
+    """
+    return [
+        Split(
+            label=f"seed{s}",
+            seed=seed + s,
+            X_tr=X_tr,
+            Y_tr=Y_tr,
+            X_te=X_te,
+            Y_te=Y_te,
+            task_te=task_te,
+            inner=inner_folds(seed + s),
+        )
+        for s in range(n_seeds)
+    ]
+
+
 def _task_onehot(task, n_tasks):
     return np.eye(n_tasks)[task]
 
@@ -590,19 +610,16 @@ def load_problem(name, mode, seed, n_folds, n_samples=None):
         Y_tr = tr_d.target[r_tr][:, keep]
         Y_te = te_d.target[r_te][:, keep]
         n_seeds = {"full": 3, "quick": 1, "tiny": 1}[mode]
-        splits = [
-            Split(
-                label=f"seed{s}",
-                seed=seed + s,
-                X_tr=X_tr,
-                Y_tr=Y_tr,
-                X_te=X_te,
-                Y_te=Y_te,
-                task_te=t_te,
-                inner=_stratified_task_folds(t_tr, n_folds, seed + s),
-            )  # fmt: skip
-            for s in range(n_seeds)
-        ]
+        splits = seeded_splits(
+            n_seeds,
+            seed,
+            X_tr,
+            Y_tr,
+            X_te,
+            Y_te,
+            lambda s: _stratified_task_folds(t_tr, n_folds, s),
+            task_te=t_te,
+        )
         return dict(
             kind="pertask",
             n_task_features=T,
@@ -652,21 +669,15 @@ def load_problem(name, mode, seed, n_folds, n_samples=None):
         scaler = StandardScaler().fit(X_tr)
         X_tr, X_te = scaler.transform(X_tr), scaler.transform(X_te)
         n_seeds = {"full": 3, "quick": 1, "tiny": 1}[mode]
-        splits = [
-            Split(
-                label=f"seed{s}",
-                seed=seed + s,
-                X_tr=X_tr,
-                Y_tr=Y_tr,
-                X_te=X_te,
-                Y_te=Y_te,
-                task_te=None,
-                inner=list(
-                    KFold(n_folds, shuffle=True, random_state=seed + s).split(X_tr)
-                ),
-            )  # fmt: skip
-            for s in range(n_seeds)
-        ]
+        splits = seeded_splits(
+            n_seeds,
+            seed,
+            X_tr,
+            Y_tr,
+            X_te,
+            Y_te,
+            lambda s: list(KFold(n_folds, shuffle=True, random_state=s).split(X_tr)),
+        )
         return dict(
             kind="binary",
             n_task_features=0,
@@ -698,23 +709,19 @@ def load_problem(name, mode, seed, n_folds, n_samples=None):
         ).fit(X_tr)
         X_tr, X_te = prep.transform(X_tr), prep.transform(X_te)
         n_seeds = {"full": 2, "quick": 1, "tiny": 1}[mode]
-        splits = [
-            Split(
-                label=f"seed{s}",
-                seed=seed + s,
-                X_tr=X_tr,
-                Y_tr=Y_tr,
-                X_te=X_te,
-                Y_te=Y_te,
-                task_te=None,
-                inner=list(
-                    StratifiedKFold(n_folds, shuffle=True, random_state=seed + s).split(
-                        X_tr, Y_tr[:, 0]
-                    )
-                ),
-            )  # fmt: skip
-            for s in range(n_seeds)
-        ]
+        splits = seeded_splits(
+            n_seeds,
+            seed,
+            X_tr,
+            Y_tr,
+            X_te,
+            Y_te,
+            lambda s: list(
+                StratifiedKFold(n_folds, shuffle=True, random_state=s).split(
+                    X_tr, Y_tr[:, 0]
+                )
+            ),
+        )
         return dict(
             kind="binary",
             n_task_features=0,
